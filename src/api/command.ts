@@ -1,0 +1,59 @@
+/**
+ * What a v4 command is: its service and name as in the URL, its rate, its declared fields, and
+ * `run`, which maps wire names to domain calls and returns only the API-specific response fields.
+ * The envelope (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is added by the gateway.
+ */
+import type { AppConfig } from '../config/config.js'
+import type { Clock } from '../domain/clock.js'
+import type { Code } from '../domain/codes.js'
+import type { Log } from '../log.js'
+import type { Tx } from '../store/store.js'
+import { readFields, type Field, type FieldType, type JsonObject } from './fields.js'
+
+export type Service = 'im_open_login_svc' | 'openim' | 'group_open_http_svc'
+
+/** Per-service answers to a body that is not a JSON object, and to an unexpected failure (style §3). */
+export const serviceCodes: Record<Service, { badJson: Code; internal: Code }> = {
+  im_open_login_svc: { badJson: 70402, internal: 70500 },
+  openim: { badJson: 90001, internal: 91000 },
+  group_open_http_svc: { badJson: 10011, internal: 10002 },
+}
+
+export interface CommandContext {
+  app: AppConfig
+  /** The admin UserID that signed the request (`identifier`). */
+  caller: string
+  clock: Clock
+  log: Log
+  /** A store transaction scoped to the calling app. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>
+}
+
+/**
+ * A command's answer. `actionStatus` is for the few APIs that report partial success
+ * (batchsendmsg's "SomeError", spec §4.4); everything else is "OK".
+ */
+export type CommandResult = Record<string, unknown> & { actionStatus?: 'OK' | 'SomeError' }
+
+export interface Command {
+  service: Service
+  name: string
+  /** Tencent's documented calls per second for this command (spec §1.4). */
+  perSecond: number
+  run(body: JsonObject, ctx: CommandContext): Promise<CommandResult>
+}
+
+export function command<S extends Record<string, Field<unknown>>>(spec: {
+  service: Service
+  name: string
+  perSecond: number
+  request: S
+  run(req: { [K in keyof S]: FieldType<S[K]> }, ctx: CommandContext): Promise<CommandResult>
+}): Command {
+  return {
+    service: spec.service,
+    name: spec.name,
+    perSecond: spec.perSecond,
+    run: (body, ctx) => spec.run(readFields(body, spec.request), ctx),
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * THE table: `<service>/<command>` → command. Each service folder lists its commands in its
+ * index.ts; an unknown key is answered 60009 by the gateway.
+ */
+import type { Command } from './command.js'
+import { loginCommands } from './im_open_login_svc/index.js'
+
+const all: readonly Command[] = [...loginCommands]
+
+export const commands: ReadonlyMap<string, Command> = new Map(all.map((c) => [`${c.service}/${c.name}`, c]))

@@ -1,0 +1,48 @@
+/**
+ * The start-up banner of the development app: everything a developer needs for a first call,
+ * including a `curl` line that works when pasted.
+ */
+import { signUserSig } from '../auth/tls-sig-api-v2.js'
+import type { AppConfig, Config } from '../config/config.js'
+
+const BANNER_SIG_SECONDS = 86400 * 180
+
+/** A wildcard listen address is not something a client can call; point curl at loopback instead. */
+function callableUrl(url: string): string {
+  return url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:')
+}
+
+export function banner(
+  url: string,
+  app: AppConfig,
+  config: Config,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): string {
+  const admin = app.admins[0] ?? 'administrator'
+  const usersig = signUserSig({
+    sdkAppId: app.sdkAppId,
+    secretKey: app.secretKey,
+    identifier: admin,
+    expireSeconds: BANNER_SIG_SECONDS,
+    nowSeconds,
+  })
+  const query = `sdkappid=${app.sdkAppId}&identifier=${encodeURIComponent(admin)}&usersig=${usersig}&random=1&contenttype=json`
+  const where = config.store.memory
+    ? 'in memory (nothing is kept; a new key on every start)'
+    : `kept in ${config.store.dataDir}`
+  return [
+    '',
+    `receiptd is listening on ${url}`,
+    '',
+    `  development app  ${where}`,
+    `  SDKAppID         ${app.sdkAppId}`,
+    `  admin            ${admin}`,
+    `  UserSig          ${usersig}`,
+    `                   (admin, valid 180 days; more with: receiptd usersig <UserID>)`,
+    '',
+    '  Try it:',
+    `  curl -s -X POST "${callableUrl(url)}/v4/im_open_login_svc/account_import?${query}" -d '{"UserID":"alice"}'`,
+    '',
+    '',
+  ].join('\n')
+}

@@ -1,0 +1,96 @@
+/**
+ * The one `Config` type, its defaults and the table of environment variables. Values are merged
+ * defaults < file < environment < command-line flags by `load.ts`, validated, then frozen; nothing
+ * outside `config/` reads `process.env`.
+ */
+
+export type Durability = 'default' | 'strict'
+
+export interface AppLimits {
+  /**
+   * Calls per second for every command of the app. Absent: Tencent's per-command defaults
+   * (spec §1.4: 200/s, 100/s for the batch account APIs). 0 turns rate limiting off.
+   */
+  ratePerSecond: number | undefined
+  /** Largest group whose messages may carry read receipts (10060 above it); Tencent's is 200. */
+  groupReceiptMaxMembers: number
+  /** Accounts an app may import (70398 past it); 0 means no limit. */
+  maxAccounts: number
+}
+
+export interface CallbackConfig {
+  url: string
+  token: string | undefined
+}
+
+export interface AppConfig {
+  sdkAppId: number
+  secretKey: string
+  /** Up to 10 admin UserIDs, as in Tencent's console. */
+  admins: readonly string[]
+  callback: CallbackConfig | undefined
+  limits: AppLimits
+}
+
+export interface ServerConfig {
+  host: string
+  port: number
+  /** Requests with a larger body are refused while it is still arriving (design.md decision 1). */
+  bodyLimitBytes: number
+  /** Milliseconds a client has to send its request headers and its body. */
+  requestTimeoutMs: number
+  keepAliveTimeoutMs: number
+}
+
+export interface StoreConfig {
+  /** Folder of the embedded SQLite database and of the generated development app. */
+  dataDir: string
+  /** A throwaway in-memory database: nothing survives the process. */
+  memory: boolean
+  /** `default`: an answered write survives a killed process; `strict`: it survives power loss too. */
+  durability: Durability
+}
+
+export interface Config {
+  server: ServerConfig
+  store: StoreConfig
+  log: { level: string }
+  /** Empty means "create or reuse the development app in the data folder". */
+  apps: readonly AppConfig[]
+  /** Where the config file was read from, for messages; undefined without one. */
+  configFile: string | undefined
+}
+
+export const defaultLimits: AppLimits = {
+  ratePerSecond: undefined,
+  groupReceiptMaxMembers: 200,
+  maxAccounts: 0,
+}
+
+export const defaults: Omit<Config, 'apps' | 'configFile'> = {
+  server: {
+    host: '127.0.0.1',
+    port: 8080,
+    bodyLimitBytes: 1024 * 1024,
+    requestTimeoutMs: 10_000,
+    keepAliveTimeoutMs: 72_000,
+  },
+  store: { dataDir: './data', memory: false, durability: 'default' },
+  log: { level: 'info' },
+}
+
+/** Environment variable → config path. The only list of variables receiptd reads. */
+export const envVariables = {
+  RECEIPTD_CONFIG: 'configFile',
+  RECEIPTD_HOST: 'server.host',
+  RECEIPTD_PORT: 'server.port',
+  RECEIPTD_BODY_LIMIT: 'server.bodyLimitBytes',
+  RECEIPTD_DATA: 'store.dataDir',
+  RECEIPTD_MEMORY: 'store.memory',
+  RECEIPTD_DURABILITY: 'store.durability',
+  RECEIPTD_LOG_LEVEL: 'log.level',
+} as const
+
+/** Rate and group limits Tencent documents; the most any app may configure. */
+export const MAX_GROUP_RECEIPT_MEMBERS = 100_000
+export const MAX_ADMINS = 10

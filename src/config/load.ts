@@ -1,0 +1,281 @@
+/**
+ * Builds the frozen `Config`: defaults < config file (YAML or JSON, by extension) < environment <
+ * command-line flags. Every rejected value fails with a `ConfigError` naming the exact key, which
+ * the CLI prints before exiting with code 2.
+ */
+import { readFileSync } from 'node:fs'
+import { extname } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import {
+  defaultLimits,
+  defaults,
+  envVariables,
+  MAX_ADMINS,
+  MAX_GROUP_RECEIPT_MEMBERS,
+  type AppConfig,
+  type Config,
+  type Durability,
+} from './config.js'
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+/** What the command line may set; each is optional and wins over file and environment. */
+export interface ConfigFlags {
+  config?: string | undefined
+  host?: string | undefined
+  port?: string | number | undefined
+  data?: string | undefined
+  memory?: boolean | undefined
+  durability?: string | undefined
+  logLevel?: string | undefined
+}
+
+type Obj = Record<string, unknown>
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function checkKeys(o: Obj, at: string, allowed: readonly string[]): void {
+  for (const key of Object.keys(o)) {
+    if (!allowed.includes(key)) {
+      throw new ConfigError(
+        `${at ? at + '.' : ''}${key}: unknown setting (expected one of ${allowed.join(', ')})`,
+      )
+    }
+  }
+}
+
+function int(v: unknown, at: string, min: number, max: number): number {
+  const n = typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${at}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`)
+  }
+  return n
+}
+
+function str(v: unknown, at: string, { allowEmpty = false } = {}): string {
+  if (typeof v !== 'string' || (!allowEmpty && v.length === 0)) {
+    throw new ConfigError(`${at}: expected a non-empty string, got ${JSON.stringify(v)}`)
+  }
+  return v
+}
+
+function bool(v: unknown, at: string): boolean {
+  if (typeof v === 'boolean') return v
+  if (v === 'true' || v === '1') return true
+  if (v === 'false' || v === '0' || v === '') return false
+  throw new ConfigError(`${at}: expected true or false, got ${JSON.stringify(v)}`)
+}
+
+function durability(v: unknown, at: string): Durability {
+  if (v === 'default' || v === 'strict') return v
+  throw new ConfigError(`${at}: expected "default" or "strict", got ${JSON.stringify(v)}`)
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+function logLevel(v: unknown, at: string): string {
+  if (typeof v === 'string' && LOG_LEVELS.includes(v)) return v
+  throw new ConfigError(`${at}: expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(v)}`)
+}
+
+function userId(v: unknown, at: string): string {
+  const s = str(v, at)
+  if (Buffer.byteLength(s) > 32) throw new ConfigError(`${at}: a UserID is at most 32 bytes`)
+  return s
+}
+
+function parseApp(raw: unknown, at: string): AppConfig {
+  if (!isObj(raw)) throw new ConfigError(`${at}: expected an object with sdkAppId and secretKey`)
+  checkKeys(raw, at, ['sdkAppId', 'secretKey', 'admins', 'callback', 'limits'])
+  const admins = raw.admins === undefined ? ['administrator'] : raw.admins
+  if (!Array.isArray(admins) || admins.length === 0 || admins.length > MAX_ADMINS) {
+    throw new ConfigError(`${at}.admins: expected a list of 1 to ${MAX_ADMINS} UserIDs`)
+  }
+  let callback: AppConfig['callback']
+  if (raw.callback !== undefined && raw.callback !== null) {
+    if (!isObj(raw.callback)) throw new ConfigError(`${at}.callback: expected an object with url`)
+    checkKeys(raw.callback, `${at}.callback`, ['url', 'token'])
+    const url = str(raw.callback.url, `${at}.callback.url`)
+    if (!/^https?:\/\/[^/\s]+/.test(url)) throw new ConfigError(`${at}.callback.url: expected an http(s) URL`)
+    callback = {
+      url,
+      token: raw.callback.token === undefined ? undefined : str(raw.callback.token, `${at}.callback.token`),
+    }
+  }
+  const limits = { ...defaultLimits }
+  if (raw.limits !== undefined) {
+    if (!isObj(raw.limits)) throw new ConfigError(`${at}.limits: expected an object`)
+    checkKeys(raw.limits, `${at}.limits`, ['ratePerSecond', 'groupReceiptMaxMembers', 'maxAccounts'])
+    if (raw.limits.ratePerSecond !== undefined) {
+      limits.ratePerSecond = int(raw.limits.ratePerSecond, `${at}.limits.ratePerSecond`, 0, 1_000_000)
+    }
+    if (raw.limits.groupReceiptMaxMembers !== undefined) {
+      limits.groupReceiptMaxMembers = int(
+        raw.limits.groupReceiptMaxMembers,
+        `${at}.limits.groupReceiptMaxMembers`,
+        1,
+        MAX_GROUP_RECEIPT_MEMBERS,
+      )
+    }
+    if (raw.limits.maxAccounts !== undefined) {
+      limits.maxAccounts = int(raw.limits.maxAccounts, `${at}.limits.maxAccounts`, 0, Number.MAX_SAFE_INTEGER)
+    }
+  }
+  return {
+    sdkAppId: int(raw.sdkAppId, `${at}.sdkAppId`, 1, 0xffffffff),
+    secretKey: str(raw.secretKey, `${at}.secretKey`),
+    admins: admins.map((a, i) => userId(a, `${at}.admins[${i}]`)),
+    callback,
+    limits,
+  }
+}
+
+function readFile(path: string): Obj {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (e) {
+    throw new ConfigError(`${path}: cannot read the config file (${(e as Error).message})`)
+  }
+  let parsed: unknown
+  try {
+    parsed = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text)
+  } catch (e) {
+    throw new ConfigError(
+      `${path}: not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message}`,
+    )
+  }
+  if (parsed === null || parsed === undefined) return {}
+  if (!isObj(parsed)) throw new ConfigError(`${path}: the top level must be a mapping`)
+  return parsed
+}
+
+function deepFreeze<T>(o: T): T {
+  if (typeof o === 'object' && o !== null) {
+    for (const v of Object.values(o)) deepFreeze(v)
+    Object.freeze(o)
+  }
+  return o
+}
+
+/** Reads environment variables through the one table in config.ts. */
+function fromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, key] of Object.entries(envVariables)) {
+    const v = env[name]
+    if (v !== undefined && v !== '') out[key] = v
+  }
+  return out
+}
+
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const e = fromEnv(env)
+  const configFile = flags.config ?? e.configFile
+  const file = configFile === undefined ? {} : readFile(configFile)
+  const at = (key: string) => (configFile ? `${configFile}: ${key}` : key)
+  checkKeys(file, '', ['server', 'store', 'log', 'apps'])
+  const fServer = isObj(file.server) ? file.server : {}
+  const fStore = isObj(file.store) ? file.store : {}
+  const fLog = isObj(file.log) ? file.log : {}
+  if (file.server !== undefined && !isObj(file.server))
+    throw new ConfigError(at('server: expected a mapping'))
+  if (file.store !== undefined && !isObj(file.store)) throw new ConfigError(at('store: expected a mapping'))
+  checkKeys(fServer, 'server', Object.keys(defaults.server))
+  checkKeys(fStore, 'store', Object.keys(defaults.store))
+  checkKeys(fLog, 'log', ['level'])
+
+  // The first defined source wins: flag, then environment, then file, then default.
+  const pick = (flag: unknown, envKey: string, fileValue: unknown, fallback: unknown): [unknown, string] => {
+    if (flag !== undefined) return [flag, `--${envKey.split('.').pop()}`]
+    if (e[envKey] !== undefined) {
+      const name = Object.entries(envVariables).find(([, k]) => k === envKey)?.[0] ?? envKey
+      return [e[envKey], name]
+    }
+    if (fileValue !== undefined) return [fileValue, at(envKey)]
+    return [fallback, envKey]
+  }
+
+  const [host, hostAt] = pick(flags.host, 'server.host', fServer.host, defaults.server.host)
+  const [port, portAt] = pick(flags.port, 'server.port', fServer.port, defaults.server.port)
+  const [bodyLimit, bodyAt] = pick(
+    undefined,
+    'server.bodyLimitBytes',
+    fServer.bodyLimitBytes,
+    defaults.server.bodyLimitBytes,
+  )
+  const [reqTimeout, reqAt] = pick(
+    undefined,
+    'server.requestTimeoutMs',
+    fServer.requestTimeoutMs,
+    defaults.server.requestTimeoutMs,
+  )
+  const [kaTimeout, kaAt] = pick(
+    undefined,
+    'server.keepAliveTimeoutMs',
+    fServer.keepAliveTimeoutMs,
+    defaults.server.keepAliveTimeoutMs,
+  )
+  const [dataDir, dataAt] = pick(flags.data, 'store.dataDir', fStore.dataDir, defaults.store.dataDir)
+  const [memory, memAt] = pick(
+    flags.memory || undefined,
+    'store.memory',
+    fStore.memory,
+    defaults.store.memory,
+  )
+  const [dur, durAt] = pick(
+    flags.durability,
+    'store.durability',
+    fStore.durability,
+    defaults.store.durability,
+  )
+  const [level, levelAt] = pick(flags.logLevel, 'log.level', fLog.level, defaults.log.level)
+
+  let apps: AppConfig[] = []
+  if (file.apps !== undefined) {
+    if (!Array.isArray(file.apps)) throw new ConfigError(at('apps: expected a list of apps'))
+    apps = file.apps.map((a, i) => parseApp(a, at(`apps[${i}]`)))
+    const seen = new Set<number>()
+    for (const [i, app] of apps.entries()) {
+      if (seen.has(app.sdkAppId))
+        throw new ConfigError(at(`apps[${i}].sdkAppId: ${app.sdkAppId} is listed twice`))
+      seen.add(app.sdkAppId)
+    }
+  }
+
+  const config: Config = {
+    server: {
+      host: str(host, hostAt),
+      port: int(port, portAt, 0, 65535),
+      bodyLimitBytes: int(bodyLimit, bodyAt, 1024, 64 * 1024 * 1024),
+      requestTimeoutMs: int(reqTimeout, reqAt, 100, 600_000),
+      keepAliveTimeoutMs: int(kaTimeout, kaAt, 100, 600_000),
+    },
+    store: {
+      dataDir: str(dataDir, dataAt),
+      memory: bool(memory, memAt),
+      durability: durability(dur, durAt),
+    },
+    log: { level: logLevel(level, levelAt) },
+    apps,
+    configFile,
+  }
+  return deepFreeze(config)
+}
+
+/** The config as `receiptd config print` shows it: secrets masked. */
+export function printableConfig(config: Config): unknown {
+  const mask = (s: string | undefined) =>
+    s === undefined ? undefined : `${s.slice(0, 2)}…(${s.length} chars)`
+  return {
+    ...config,
+    apps: config.apps.map((a) => ({
+      ...a,
+      secretKey: mask(a.secretKey),
+      callback: a.callback && { ...a.callback, token: mask(a.callback.token) },
+    })),
+  }
+}

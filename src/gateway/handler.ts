@@ -1,0 +1,93 @@
+/**
+ * The whole /v4 surface as one function: a request in, an envelope out. Checks run in the order of
+ * spec §1.6 and the first failure answers: path (60009), query (60002), sdkappid (60012, 60006),
+ * UserSig (70002, 70003, 70014, 70013, 70009, 70001), admin (60010), rate (60007), body (the
+ * service's parse code), then the command. Nothing thrown escapes: an unexpected failure is logged
+ * with the request id and answered with the service's internal-error code.
+ */
+import type { Command, CommandContext } from '../api/command.js'
+import { serviceCodes } from '../api/command.js'
+import { commands as commandTable } from '../api/commands.js'
+import type { AppConfig } from '../config/config.js'
+import type { Clock } from '../domain/clock.js'
+import { codes, TencentError } from '../domain/codes.js'
+import type { Log } from '../log.js'
+import type { Store } from '../store/store.js'
+import { parseJsonBody } from './body.js'
+import { failure, ok, type Envelope } from './envelope.js'
+import type { RateLimiter } from './rate-limit.js'
+import { parseQuery, parseV4Path, readV4Params } from './url.js'
+import type { UserSigVerifier } from './usersig.js'
+
+export interface V4Request {
+  path: string
+  /** The raw query string, without `?`. */
+  query: string
+  body: Buffer | undefined
+  log: Log
+}
+
+export interface GatewayDeps {
+  apps: readonly AppConfig[]
+  store: Store
+  clock: Clock
+  rateLimiter: RateLimiter
+  verifier: UserSigVerifier
+  commands?: ReadonlyMap<string, Command>
+}
+
+/** What the access log needs to know about a request once it is answered. */
+export interface V4Outcome {
+  envelope: Envelope
+  sdkAppId: number | undefined
+  command: string | undefined
+}
+
+export type V4Handler = (req: V4Request) => Promise<V4Outcome>
+
+export function createV4Handler(deps: GatewayDeps): V4Handler {
+  const apps = new Map(deps.apps.map((a) => [a.sdkAppId, a]))
+  const table = deps.commands ?? commandTable
+  const { store, clock, rateLimiter, verifier } = deps
+
+  return async function handleV4(req) {
+    let sdkAppId: number | undefined
+    let cmd: Command | undefined
+    try {
+      const path = parseV4Path(req.path)
+      cmd = path && table.get(`${path.service}/${path.command}`)
+      if (cmd === undefined) throw new TencentError(60009, `unknown API: ${req.path}`)
+      const params = readV4Params(parseQuery(req.query))
+      if (params.sdkAppIdRaw === undefined || params.sdkAppIdRaw === '') throw new TencentError(60012)
+      const app = /^\d{1,10}$/.test(params.sdkAppIdRaw) ? apps.get(Number(params.sdkAppIdRaw)) : undefined
+      if (app === undefined) throw new TencentError(60006)
+      sdkAppId = app.sdkAppId
+      verifier.verify(app, params.identifier, params.usersig, clock.nowSeconds())
+      const rate = app.limits.ratePerSecond ?? cmd.perSecond
+      if (rate > 0 && !rateLimiter.take(`${app.sdkAppId}/${cmd.service}/${cmd.name}`, rate, clock.nowMs())) {
+        throw new TencentError(60007)
+      }
+      const parsed = parseJsonBody(req.body)
+      if (!parsed.ok) {
+        const code = serviceCodes[cmd.service].badJson
+        req.log.debug({ reason: parsed.reason }, 'unparseable request body')
+        throw new TencentError(code, code === 90001 ? codes[90001] : `${codes[code]}: ${parsed.reason}`)
+      }
+      const ctx: CommandContext = {
+        app,
+        caller: params.identifier,
+        clock,
+        log: req.log,
+        transaction: (fn) => store.transaction(app.sdkAppId, fn),
+      }
+      const { actionStatus, ...fields } = await cmd.run(parsed.body, ctx)
+      return { envelope: ok(fields, actionStatus), sdkAppId, command: cmd.name }
+    } catch (e) {
+      if (e instanceof TencentError)
+        return { envelope: failure(e.code, e.info), sdkAppId, command: cmd?.name }
+      req.log.error({ err: e }, 'unexpected failure while answering a v4 request')
+      const code = cmd ? serviceCodes[cmd.service].internal : 70500
+      return { envelope: failure(code, codes[code]), sdkAppId, command: cmd?.name }
+    }
+  }
+}

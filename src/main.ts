@@ -1,0 +1,101 @@
+/**
+ * Assembles receiptd in order: config → apps → store (migrated) → gateway → HTTP listener, and
+ * takes it apart in reverse on `close()`: stop accepting, finish in-flight requests, commit what
+ * is pending, close the store. The CLI and the tests start servers through `startReceiptd`.
+ */
+import pino, { type Logger } from 'pino'
+import type { AppConfig, Config } from './config/config.js'
+import { resolveApps } from './config/dev-app.js'
+import { systemClock, type Clock } from './domain/clock.js'
+import { checkUserId, type UserId } from './domain/accounts/user-id.js'
+import { createV4Handler } from './gateway/handler.js'
+import { LocalRateLimiter } from './gateway/rate-limit.js'
+import { createHttpServer } from './gateway/server.js'
+import { UserSigVerifier } from './gateway/usersig.js'
+import { openStore } from './store/open-store.js'
+import type { Store } from './store/store.js'
+
+export interface StartOptions {
+  clock?: Clock
+  logger?: Logger
+}
+
+export interface Receiptd {
+  /** `http://host:port` the server listens on. */
+  url: string
+  port: number
+  apps: readonly AppConfig[]
+  /** The generated development app, when no app was configured. */
+  devApp: AppConfig | undefined
+  store: Store
+  logger: Logger
+  close(): Promise<void>
+}
+
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { pid: process.pid },
+    redact: {
+      paths: ['secretKey', '*.secretKey', 'usersig', '*.usersig', 'token', '*.token'],
+      censor: '[redacted]',
+    },
+  })
+}
+
+/** Admins sign every call and may be senders, so each exists as an account from the start. */
+async function importAdmins(store: Store, apps: readonly AppConfig[], clock: Clock): Promise<void> {
+  for (const app of apps) {
+    const admins = app.admins.flatMap((a) => {
+      const c = checkUserId(a)
+      return c.ok ? [c.userId as UserId] : []
+    })
+    await store.transaction(app.sdkAppId, (tx) =>
+      tx.accounts.importAccounts(
+        admins.map((userId) => ({ userId, nick: undefined, faceUrl: undefined })),
+        clock.nowSeconds(),
+      ),
+    )
+  }
+}
+
+export async function startReceiptd(config: Config, options: StartOptions = {}): Promise<Receiptd> {
+  const clock = options.clock ?? systemClock
+  const logger = options.logger ?? createLogger(config.log.level)
+  const { apps, devApp } = resolveApps(config)
+  const store = await openStore(config.store)
+  try {
+    await importAdmins(store, apps, clock)
+    const handleV4 = createV4Handler({
+      apps,
+      store,
+      clock,
+      rateLimiter: new LocalRateLimiter(),
+      verifier: new UserSigVerifier(),
+    })
+    const http = createHttpServer({ config: config.server, logger, store, handleV4 })
+    await http.listen({ host: config.server.host, port: config.server.port })
+    const address = http.server.address()
+    const port = typeof address === 'object' && address !== null ? address.port : config.server.port
+    const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host
+    let closing: Promise<void> | undefined
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      apps,
+      devApp,
+      store,
+      logger,
+      close() {
+        closing ??= (async () => {
+          await http.close()
+          await store.close()
+        })()
+        return closing
+      },
+    }
+  } catch (e) {
+    await store.close()
+    throw e
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The `Store`: everything receiptd keeps, behind one interface in domain words, so handlers never
+ * know whether SQLite or PostgreSQL answers. All work happens in `transaction(sdkAppId, fn)`: the
+ * state change and the webhook events it causes commit together or not at all (transactional
+ * outbox, design.md "Architecture").
+ */
+import type { AccountStore } from './accounts.js'
+import type { OutboxStore } from './outbox.js'
+
+export type StoreKind = 'sqlite' | 'postgres'
+
+/** One app's view of the store inside a transaction; one member per concern. */
+export interface Tx {
+  readonly accounts: AccountStore
+  readonly outbox: OutboxStore
+}
+
+export interface Store {
+  readonly kind: StoreKind
+  /**
+   * Runs `fn` in a transaction scoped to one app and resolves once it has committed. `fn` may await
+   * only the store's own calls: a transaction never waits on the network (before-send webhooks run
+   * before it). An exception from `fn` rolls back everything `fn` did and rejects with it.
+   */
+  transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>): Promise<T>
+  /** Throws when the database cannot answer; used by /healthz. */
+  check(): Promise<void>
+  /** Commits what is pending and closes the database. */
+  close(): Promise<void>
+}
