@@ -65,8 +65,14 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body))
 
+  // Once shutdown begins, answers close their connection so keep-alive clients do not hold it open.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id)
+    if (closing) reply.header('connection', 'close')
   })
 
   app.options('/v4/*', async (_req, reply) => reply.code(204).headers(CORS).send())
