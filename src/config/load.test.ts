@@ -37,7 +37,10 @@ describe('loadConfig', () => {
       callback: { url: 'http://127.0.0.1:9099/hook', token: 't' },
       limits: { ratePerSecond: 200, groupReceiptMaxMembers: 5000, maxAccounts: 0 },
     })
-    const j = loadConfig({ config: file('a.json', JSON.stringify({ apps: [{ sdkAppId: 1, secretKey: 's' }] })) }, {})
+    const j = loadConfig(
+      { config: file('a.json', JSON.stringify({ apps: [{ sdkAppId: 1, secretKey: 's' }] })) },
+      {},
+    )
     expect(j.apps[0]).toMatchObject({ sdkAppId: 1, admins: ['administrator'] })
   })
 
@@ -54,11 +57,20 @@ describe('loadConfig', () => {
     ['apps:\n  - secretKey: k\n', /apps\[0\]\.sdkAppId/],
     ['apps:\n  - sdkAppId: 1\n', /apps\[0\]\.secretKey/],
     ['apps:\n  - { sdkAppId: 1, secretKey: k, admins: [] }\n', /apps\[0\]\.admins/],
-    ['apps:\n  - { sdkAppId: 1, secretKey: k, limits: { ratePerSecond: -1 } }\n', /apps\[0\]\.limits\.ratePerSecond/],
-    ['apps:\n  - { sdkAppId: 1, secretKey: k, limits: { groupReceiptMaxMembers: 100001 } }\n', /groupReceiptMaxMembers/],
+    [
+      'apps:\n  - { sdkAppId: 1, secretKey: k, limits: { ratePerSecond: -1 } }\n',
+      /apps\[0\]\.limits\.ratePerSecond/,
+    ],
+    [
+      'apps:\n  - { sdkAppId: 1, secretKey: k, limits: { groupReceiptMaxMembers: 100001 } }\n',
+      /groupReceiptMaxMembers/,
+    ],
     ['apps:\n  - { sdkAppId: 1, secretKey: k, callback: { url: "ftp://x" } }\n', /apps\[0\]\.callback\.url/],
     ['apps:\n  - { sdkAppId: 1, secretKey: k, colour: red }\n', /apps\[0\]\.colour: unknown setting/],
-    ['apps:\n  - { sdkAppId: 1, secretKey: a }\n  - { sdkAppId: 1, secretKey: b }\n', /apps\[1\]\.sdkAppId: 1 is listed twice/],
+    [
+      'apps:\n  - { sdkAppId: 1, secretKey: a }\n  - { sdkAppId: 1, secretKey: b }\n',
+      /apps\[1\]\.sdkAppId: 1 is listed twice/,
+    ],
     ['server: { port: 70000 }\n', /server\.port/],
     ['store: { durability: sometimes }\n', /store\.durability/],
     ['log: { level: loud }\n', /log\.level/],

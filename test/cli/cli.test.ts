@@ -12,7 +12,7 @@ const exec = promisify(execFile)
 const tmp = () => mkdtempSync(join(tmpdir(), 'receiptd-cli-'))
 
 describe('receiptd serve', () => {
-  it("prints a banner whose curl line imports an account when pasted, and stops on SIGTERM", async () => {
+  it('prints a banner whose curl line imports an account when pasted, and stops on SIGTERM', async () => {
     const child = spawnCli(['serve', '--memory', '--port', '0', '--log-level', 'warn'])
     try {
       const out = await waitForOutput(child, /curl -s .*\n/)
@@ -61,7 +61,13 @@ describe('receiptd serve', () => {
     const body = '{"UserID":"inflight"}'
     const answer = new Promise<string>((resolve, reject) => {
       const req = httpRequest(
-        { host: url.hostname, port: url.port, method: 'POST', path: url.pathname + url.search, headers: { 'content-length': body.length } },
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: url.pathname + url.search,
+          headers: { 'content-length': body.length },
+        },
         (res) => {
           let text = ''
           res.on('data', (c: Buffer) => (text += c.toString()))
@@ -104,7 +110,15 @@ describe('receiptd usersig', () => {
   it('signs with the configured app key', async () => {
     const dir = tmp()
     const path = join(dir, 'apps.json')
-    writeFileSync(path, JSON.stringify({ apps: [{ sdkAppId: 1400000001, secretKey: 'sekrit' }, { sdkAppId: 7, secretKey: 'other' }] }))
+    writeFileSync(
+      path,
+      JSON.stringify({
+        apps: [
+          { sdkAppId: 1400000001, secretKey: 'sekrit' },
+          { sdkAppId: 7, secretKey: 'other' },
+        ],
+      }),
+    )
     const r = await runCli(['usersig', 'alice', '--config', path, '--app', '7', '--expire', '60'])
     expect(r.code).toBe(0)
     const decoded = decodeUserSig(r.stdout.trim())

@@ -66,7 +66,9 @@ describe('account_import (spec §3.1)', () => {
   })
 
   it('answers 70398 past the account limit of the app, for new accounts only', async () => {
-    const limited = await startTestServer(testConfig([testApp({ limits: { ...testApp().limits, maxAccounts: 3 } })]))
+    const limited = await startTestServer(
+      testConfig([testApp({ limits: { ...testApp().limits, maxAccounts: 3 } })]),
+    )
     try {
       // The admin is an account already.
       expect((await limited.call(IMPORT, { UserID: 'l1' })).ErrorCode).toBe(0)
@@ -153,7 +155,11 @@ describe('account_delete (spec §3.3)', () => {
     ['an item has no UserID', { DeleteItem: [{}] }, 70402],
     ['an item is a string', { DeleteItem: ['d1'] }, 70402],
     ['a UserID is a number', { DeleteItem: [{ UserID: 1 }] }, 60015],
-    ['there are 101 items', { DeleteItem: Array.from({ length: 101 }, (_, i) => ({ UserID: `x${i}` })) }, 70402],
+    [
+      'there are 101 items',
+      { DeleteItem: Array.from({ length: 101 }, (_, i) => ({ UserID: `x${i}` })) },
+      70402,
+    ],
   ])('answers the right code when %s', async (_name, body, code) => {
     expect((await server.call(DELETE, body)).ErrorCode).toBe(code)
   })
@@ -162,7 +168,9 @@ describe('account_delete (spec §3.3)', () => {
 describe('account_check (spec §3.4)', () => {
   it('reports Imported and NotImported per item, in request order', async () => {
     await server.call(IMPORT, { UserID: 'c1' })
-    const r = await server.call(CHECK, { CheckItem: [{ UserID: 'nobody' }, { UserID: 'c1' }, { UserID: 'x'.repeat(40) }] })
+    const r = await server.call(CHECK, {
+      CheckItem: [{ UserID: 'nobody' }, { UserID: 'c1' }, { UserID: 'x'.repeat(40) }],
+    })
     expect(r).toEqual({
       ActionStatus: 'OK',
       ErrorInfo: '',
