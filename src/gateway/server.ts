@@ -11,6 +11,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
 } from 'fastify'
+import { createServer } from 'node:http'
 import type { Logger } from 'pino'
 import type { ServerConfig } from '../config/config.js'
 import type { Store } from '../store/store.js'
@@ -51,10 +52,24 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     loggerInstance: deps.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
     bodyLimit: config.bodyLimitBytes,
+    // A client gets requestTimeoutMs for its headers and its whole body (slow-loris defence);
+    // an idle keep-alive connection lives keepAliveTimeoutMs, as Tencent advises long keep-alive.
     requestTimeout: config.requestTimeoutMs,
-    connectionTimeout: config.requestTimeoutMs,
+    connectionTimeout: 0,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     forceCloseConnections: 'idle',
+    // Node checks request timeouts on an interval fixed at construction (30 s by default); keep it
+    // well under the timeout itself so slow clients are cut off on time.
+    serverFactory: (handler) =>
+      createServer(
+        {
+          requestTimeout: config.requestTimeoutMs,
+          headersTimeout: config.requestTimeoutMs,
+          keepAliveTimeout: config.keepAliveTimeoutMs,
+          connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(config.requestTimeoutMs / 4))),
+        },
+        handler,
+      ),
     return503OnClosing: true,
     genReqId: (req) => requestId(req.headers['x-request-id']),
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: false },
