@@ -8,7 +8,7 @@ import { signUserSig } from '../auth/tls-sig-api-v2.js'
 import type { AppConfig, Config } from '../config/config.js'
 import { resolveApps } from '../config/dev-app.js'
 import { ConfigError, loadConfig, printableConfig, type ConfigFlags } from '../config/load.js'
-import { MigrationError } from '../store/sqlite/migrate.js'
+import { MigrationError } from '../store/migrations.js'
 import { startReceiptd } from '../main.js'
 import { banner } from './banner.js'
 

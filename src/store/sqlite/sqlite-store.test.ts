@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import type { UserId } from '../../domain/accounts/user-id.js'
-import { MigrationError, migrate, readMigrations } from './migrate.js'
+import { MigrationError } from '../migrations.js'
+import { migrateSqlite, sqliteMigrations } from './sqlite-migrate.js'
 import { SQLITE_FILE, SqliteStore } from './sqlite-store.js'
 
 const APP = 1400000000
@@ -66,16 +67,16 @@ describe('SqliteStore', () => {
 describe('migrations', () => {
   it('apply once, in order, and are recorded', () => {
     const db = new Database(':memory:')
-    const all = readMigrations()
-    expect(migrate(db)).toEqual(all.map((m) => m.version))
-    expect(migrate(db)).toEqual([])
+    const all = sqliteMigrations()
+    expect(migrateSqlite(db)).toEqual(all.map((m) => m.version))
+    expect(migrateSqlite(db)).toEqual([])
     db.close()
   })
 
   it('refuse a database written by a newer receiptd', () => {
     const dir = mkdtempSync(join(tmpdir(), 'receiptd-mig-'))
     const db = new Database(join(dir, SQLITE_FILE))
-    migrate(db)
+    migrateSqlite(db)
     db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, ?, 0)').run('future')
     db.close()
     expect(() => new SqliteStore({ dataDir: dir, durability: 'default' })).toThrow(MigrationError)

@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Durability } from '../../config/config.js'
 import type { Store, Tx } from '../store.js'
-import { migrate } from './migrate.js'
+import { migrateSqlite } from './sqlite-migrate.js'
 import { SqliteAccounts } from './sqlite-accounts.js'
 import { SqliteOutbox } from './sqlite-outbox.js'
 import { Statements } from './statements.js'
@@ -58,7 +58,7 @@ export class SqliteStore implements Store {
     this.#db.pragma('busy_timeout = 5000')
     this.#db.pragma('cache_size = -65536')
     this.#db.pragma('temp_store = MEMORY')
-    migrate(this.#db)
+    migrateSqlite(this.#db)
     this.#statements = new Statements(this.#db)
     this.#maxBatch = options.maxBatch ?? 2000
   }
