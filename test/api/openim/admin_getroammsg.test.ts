@@ -35,7 +35,7 @@ const roam = (fields: Record<string, unknown>) =>
     MaxTime: 1_584_673_200,
     ...fields,
   })
-const listed = (r: { MsgList?: unknown }) => (r.MsgList as { MsgKey: string }[]).map((m) => m.MsgKey)
+const listed = (r: Record<string, unknown>) => (r.MsgList as { MsgKey: string }[]).map((m) => m.MsgKey)
 
 describe('admin_getroammsg', () => {
   it('answers the fields of spec §4.6 for each message', async () => {
