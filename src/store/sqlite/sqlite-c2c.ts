@@ -1,4 +1,8 @@
-/** C2CStore on SQLite. Every statement is scoped by app_id; counters change by `x = x + d` only. */
+/**
+ * C2CStore on SQLite. Every statement is scoped by app_id; counters change by `x = x + d` only.
+ * MsgBody and CloudCustomData are kept as JSON text, so any string a client sent (even a lone
+ * UTF-16 surrogate, which a TEXT column would replace) comes back unchanged.
+ */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { MsgKey } from '../../domain/c2c/msg-key.js'
 import type { NewMessage, StoredMessage } from '../../domain/c2c/rules.js'
@@ -32,7 +36,7 @@ function toMessage(r: MessageRow): StoredMessage {
     msgTime: r.msg_time,
     msgKey: r.msg_key as MsgKey,
     body: JSON.parse(r.body) as StoredMessage['body'],
-    cloudCustomData: r.cloud_custom_data,
+    cloudCustomData: JSON.parse(r.cloud_custom_data) as string,
     needReadReceipt: r.need_receipt === 1,
     senderSees: r.sender_sees === 1,
     counted: r.counted === 1,
@@ -70,7 +74,7 @@ export class SqliteC2C implements C2CStore {
         m.msgTime,
         m.msgKey,
         JSON.stringify(m.body),
-        m.cloudCustomData,
+        JSON.stringify(m.cloudCustomData),
         m.needReadReceipt ? 1 : 0,
         m.counted ? 1 : 0,
         m.senderSees ? 1 : 0,

@@ -83,6 +83,18 @@ describe('sendmsg', () => {
     expect((await history('carol', 'alice')).find((m) => m.MsgKey === r.MsgKey)?.MsgBody).toEqual(body)
   })
 
+  it('returns a lone UTF-16 surrogate in Text and CloudCustomData as it was sent', async () => {
+    const raw =
+      '{"From_Account":"alice","To_Account":"carol","MsgRandom":4242,"CloudCustomData":"\\ud83d",' +
+      '"MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"\\ud83d!"}}]}'
+    const r = await server.call('openim/sendmsg', undefined, { rawBody: raw })
+    const stored = (await history('carol', 'alice')).find((m) => m.MsgKey === r.MsgKey) as Record<
+      string,
+      unknown
+    >
+    expect(stored).toMatchObject({ CloudCustomData: '\ud83d', MsgBody: text('\ud83d!') })
+  })
+
   it('treats a repeat in the same second with the same MsgRandom as the same message', async () => {
     clock.advanceSeconds(1)
     const before = (await unread(server, 'bob')).AllC2CUnreadMsgNum as number

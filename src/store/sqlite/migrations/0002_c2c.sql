@@ -11,8 +11,8 @@ CREATE TABLE c2c_messages (
   msg_random        INTEGER NOT NULL,
   msg_time          INTEGER NOT NULL,
   msg_key           TEXT    NOT NULL,
-  body              TEXT    NOT NULL,
-  cloud_custom_data TEXT    NOT NULL,
+  body              TEXT    NOT NULL, -- JSON
+  cloud_custom_data TEXT    NOT NULL, -- JSON string
   need_receipt      INTEGER NOT NULL,
   peer_read         INTEGER NOT NULL DEFAULT 0,
   recalled          INTEGER NOT NULL DEFAULT 0,
