@@ -4,7 +4,8 @@
  */
 import type { Command } from './command.js'
 import { loginCommands } from './im_open_login_svc/index.js'
+import { openimCommands } from './openim/index.js'
 
-const all: readonly Command[] = [...loginCommands]
+const all: readonly Command[] = [...loginCommands, ...openimCommands]
 
 export const commands: ReadonlyMap<string, Command> = new Map(all.map((c) => [`${c.service}/${c.name}`, c]))

@@ -4,6 +4,7 @@
  * code for "missing", "wrong type" and "bad value" of every field is stated in one place, in order.
  */
 import { checkUserId, type UserId } from '../domain/accounts/user-id.js'
+import { checkMsgBody, type MsgElement } from '../domain/c2c/msg-body.js'
 import { TencentError, type Code } from '../domain/codes.js'
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
@@ -132,6 +133,27 @@ function object<S extends Record<string, Field<unknown>>>(
   })
 }
 
+/** A list of strings, such as `SendMsgControl`; unknown values are the command's to ignore. */
+function strings(codes: Codes): Field<string[]> {
+  return array(codes, (item, at) => {
+    if (typeof item !== 'string') return fail(codes.invalid ?? codes.missing, `${at} must be a string`)
+    return item
+  })
+}
+
+/**
+ * A C2C `MsgBody` (spec §4.1): 90007 when it is not an array, 90002/90010 for its elements
+ * (`domain/c2c/msg-body.ts`); absent is `missing`.
+ */
+function msgBody(codes: { missing: Code }): Field<MsgElement[]> {
+  return field((v, name) => {
+    if (v === undefined) return fail(codes.missing, `${name} is missing`)
+    const check = checkMsgBody(v)
+    if (!check.ok) return fail(check.code, check.reason)
+    return check.body
+  })
+}
+
 /** Decodes `body` with `fields`, in declared order; the first failure decides the answer. */
 export function readFields<S extends Record<string, Field<unknown>>>(
   body: JsonObject,
@@ -142,4 +164,4 @@ export function readFields<S extends Record<string, Field<unknown>>>(
   return out as { [K in keyof S]: FieldType<S[K]> }
 }
 
-export const f = { userId, string, int, array, optional, alias, object }
+export const f = { userId, string, int, array, optional, alias, object, strings, msgBody }

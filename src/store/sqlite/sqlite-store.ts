@@ -15,6 +15,7 @@ import type { Durability } from '../../config/config.js'
 import type { Store, Tx } from '../store.js'
 import { migrateSqlite } from './sqlite-migrate.js'
 import { SqliteAccounts } from './sqlite-accounts.js'
+import { SqliteC2C } from './sqlite-c2c.js'
 import { SqliteOutbox } from './sqlite-outbox.js'
 import { Statements } from './statements.js'
 
@@ -104,6 +105,7 @@ export class SqliteStore implements Store {
   #txFor(sdkAppId: number): Tx {
     return {
       accounts: new SqliteAccounts(this.#statements, sdkAppId),
+      c2c: new SqliteC2C(this.#statements, sdkAppId),
       outbox: new SqliteOutbox(this.#statements, sdkAppId),
     }
   }

@@ -1,0 +1,20 @@
+/** The commands of `v4/openim`: one-to-one messages and their read state (spec §4, §5). */
+import { admin_getroammsg } from './admin_getroammsg.js'
+import { admin_msgwithdraw } from './admin_msgwithdraw.js'
+import { admin_set_msg_read } from './admin_set_msg_read.js'
+import { batchsendmsg } from './batchsendmsg.js'
+import { c2c_msg_read_receipt } from './c2c_msg_read_receipt.js'
+import { get_c2c_unread_msg_num } from './get_c2c_unread_msg_num.js'
+import { importmsg } from './importmsg.js'
+import { sendmsg } from './sendmsg.js'
+
+export const openimCommands = [
+  sendmsg,
+  batchsendmsg,
+  importmsg,
+  admin_getroammsg,
+  admin_msgwithdraw,
+  admin_set_msg_read,
+  get_c2c_unread_msg_num,
+  c2c_msg_read_receipt,
+]

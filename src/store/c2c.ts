@@ -1,0 +1,71 @@
+/**
+ * The C2C concern of the store: one-to-one messages and both read mechanisms (spec §4, §5).
+ *
+ * Unread counts are counters kept current on every write, per conversation and per user, so
+ * reading one is O(1) (design.md "Read state at scale"). Each method is one atomic step of the
+ * rules in `domain/c2c/rules.ts`; an implementation for a concurrent engine takes the reader's
+ * conversation row lock before it counts (markRead) and changes counters only with
+ * `x = x + d` updates, so concurrent writers never lose an increment.
+ */
+import type { UserId } from '../domain/accounts/user-id.js'
+import type { MsgKey, MsgKeyParts } from '../domain/c2c/msg-key.js'
+import type { NewMessage, StoredMessage } from '../domain/c2c/rules.js'
+
+export type AddOutcome =
+  | { added: true; recipientUnreadTotal: number }
+  /** A message with the same MsgKey is already in the conversation (either direction): the first wins. */
+  | { added: false }
+
+export type WithdrawOutcome =
+  | { withdrawn: true; recipientUnreadTotal: number }
+  | { withdrawn: false; reason: 'not-found' | 'already-recalled' }
+
+export interface ReadOutcome {
+  /** The read time after the call (it never goes backwards). */
+  readTime: number
+  readerUnreadTotal: number
+}
+
+export interface HistoryQuery {
+  /** Whose view of the conversation: messages they received, and those they sent that they see. */
+  viewer: UserId
+  peer: UserId
+  minTime: number
+  maxTime: number
+  /** Only messages ordered before this position (time, then MsgSeq, then MsgRandom). */
+  before: MsgKeyParts | undefined
+  limit: number
+}
+
+export interface HistoryPage {
+  /** Newest first. */
+  messages: StoredMessage[]
+  /** More messages in range come before the last one returned. */
+  more: boolean
+}
+
+export interface C2CStore {
+  /**
+   * Stores a message. When `counted` and its time is after the recipient's read time of the
+   * conversation, the recipient's conversation and total counters go up by one.
+   */
+  addMessage(message: NewMessage): Promise<AddOutcome>
+  /** The message `from` sent `to` in the same second with the same MsgRandom (sendmsg dedup, spec §4.2). */
+  findSameSecond(from: UserId, to: UserId, msgRandom: number, msgTime: number): Promise<MsgKey | undefined>
+  /** Marks a message recalled; an unread counted message leaves the recipient's counters. */
+  withdraw(from: UserId, to: UserId, msgKey: MsgKey): Promise<WithdrawOutcome>
+  /**
+   * Moves `reader`'s read time of the conversation with `peer` forward to `upTo` (never back) and
+   * recounts that conversation: only messages after `upTo` stay unread (design.md decision 5).
+   */
+  markRead(reader: UserId, peer: UserId, upTo: number): Promise<ReadOutcome>
+  /**
+   * Sets IsPeerRead on the messages `peer` sent `reader` with these keys that asked for a receipt
+   * and are not recalled; other keys are skipped (design.md decision 7). Returns how many changed.
+   */
+  ackReceipts(reader: UserId, peer: UserId, msgKeys: readonly MsgKey[]): Promise<number>
+  unreadTotal(user: UserId): Promise<number>
+  /** Unread count of each of `user`'s conversations with `peers` (0 for none). */
+  unreadWith(user: UserId, peers: readonly UserId[]): Promise<Map<UserId, number>>
+  history(query: HistoryQuery): Promise<HistoryPage>
+}

@@ -1,0 +1,245 @@
+/**
+ * C2CStore on SQLite. Every statement is scoped by app_id; counters change by `x = x + d` only.
+ * MsgBody and CloudCustomData are kept as JSON text, so any string a client sent (even a lone
+ * UTF-16 surrogate, which a TEXT column would replace) comes back unchanged.
+ */
+import type { UserId } from '../../domain/accounts/user-id.js'
+import type { MsgKey } from '../../domain/c2c/msg-key.js'
+import type { NewMessage, StoredMessage } from '../../domain/c2c/rules.js'
+import type { AddOutcome, C2CStore, HistoryPage, HistoryQuery, ReadOutcome, WithdrawOutcome } from '../c2c.js'
+import { chunks, placeholders, type Statements } from './statements.js'
+
+interface MessageRow {
+  from_id: string
+  to_id: string
+  msg_seq: number
+  msg_random: number
+  msg_time: number
+  msg_key: string
+  body: string
+  cloud_custom_data: string
+  need_receipt: number
+  peer_read: number
+  recalled: number
+  counted: number
+  sender_sees: number
+}
+
+const pair = (a: UserId, b: UserId): [UserId, UserId] => (a < b ? [a, b] : [b, a])
+
+function toMessage(r: MessageRow): StoredMessage {
+  return {
+    from: r.from_id as UserId,
+    to: r.to_id as UserId,
+    msgSeq: r.msg_seq,
+    msgRandom: r.msg_random,
+    msgTime: r.msg_time,
+    msgKey: r.msg_key as MsgKey,
+    body: JSON.parse(r.body) as StoredMessage['body'],
+    cloudCustomData: JSON.parse(r.cloud_custom_data) as string,
+    needReadReceipt: r.need_receipt === 1,
+    senderSees: r.sender_sees === 1,
+    counted: r.counted === 1,
+    recalled: r.recalled === 1,
+    peerRead: r.peer_read === 1,
+  }
+}
+
+export class SqliteC2C implements C2CStore {
+  readonly #s: Statements
+  readonly #app: number
+
+  constructor(statements: Statements, sdkAppId: number) {
+    this.#s = statements
+    this.#app = sdkAppId
+  }
+
+  async addMessage(m: NewMessage): Promise<AddOutcome> {
+    const [lo, hi] = pair(m.from, m.to)
+    const inserted = this.#s
+      .get(
+        `INSERT INTO c2c_messages (app_id, user_lo, user_hi, from_id, to_id, msg_seq, msg_random, msg_time,
+           msg_key, body, cloud_custom_data, need_receipt, counted, sender_sees)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (app_id, user_lo, user_hi, msg_key) DO NOTHING`,
+      )
+      .run(
+        this.#app,
+        lo,
+        hi,
+        m.from,
+        m.to,
+        m.msgSeq,
+        m.msgRandom,
+        m.msgTime,
+        m.msgKey,
+        JSON.stringify(m.body),
+        JSON.stringify(m.cloudCustomData),
+        m.needReadReceipt ? 1 : 0,
+        m.counted ? 1 : 0,
+        m.senderSees ? 1 : 0,
+      )
+    if (inserted.changes === 0) return { added: false }
+    if (m.counted) {
+      this.#ensureConversation(m.to, m.from)
+      const bumped = this.#s
+        .get(
+          `UPDATE c2c_conversations SET unread = unread + 1
+           WHERE app_id = ? AND owner_id = ? AND peer_id = ? AND read_time < ?`,
+        )
+        .run(this.#app, m.to, m.from, m.msgTime)
+      if (bumped.changes > 0) this.#addToTotal(m.to, 1)
+    }
+    return { added: true, recipientUnreadTotal: await this.unreadTotal(m.to) }
+  }
+
+  async findSameSecond(
+    from: UserId,
+    to: UserId,
+    msgRandom: number,
+    msgTime: number,
+  ): Promise<MsgKey | undefined> {
+    const [lo, hi] = pair(from, to)
+    const row = this.#s
+      .get(
+        `SELECT msg_key FROM c2c_messages WHERE app_id = ? AND user_lo = ? AND user_hi = ? AND msg_time = ?
+           AND msg_random = ? AND from_id = ? AND to_id = ? LIMIT 1`,
+      )
+      .get(this.#app, lo, hi, msgTime, msgRandom, from, to) as { msg_key: MsgKey } | undefined
+    return row?.msg_key
+  }
+
+  async withdraw(from: UserId, to: UserId, msgKey: MsgKey): Promise<WithdrawOutcome> {
+    const [lo, hi] = pair(from, to)
+    const row = this.#s
+      .get(
+        `SELECT recalled, counted, msg_time FROM c2c_messages
+         WHERE app_id = ? AND user_lo = ? AND user_hi = ? AND msg_key = ? AND from_id = ? AND to_id = ?`,
+      )
+      .get(this.#app, lo, hi, msgKey, from, to) as
+      { recalled: number; counted: number; msg_time: number } | undefined
+    if (row === undefined) return { withdrawn: false, reason: 'not-found' }
+    const changed = this.#s
+      .get(
+        `UPDATE c2c_messages SET recalled = 1
+         WHERE app_id = ? AND user_lo = ? AND user_hi = ? AND msg_key = ? AND recalled = 0`,
+      )
+      .run(this.#app, lo, hi, msgKey)
+    if (changed.changes === 0) return { withdrawn: false, reason: 'already-recalled' }
+    if (row.counted === 1) {
+      const dropped = this.#s
+        .get(
+          `UPDATE c2c_conversations SET unread = unread - 1
+           WHERE app_id = ? AND owner_id = ? AND peer_id = ? AND read_time < ?`,
+        )
+        .run(this.#app, to, from, row.msg_time)
+      if (dropped.changes > 0) this.#addToTotal(to, -1)
+    }
+    return { withdrawn: true, recipientUnreadTotal: await this.unreadTotal(to) }
+  }
+
+  async markRead(reader: UserId, peer: UserId, upTo: number): Promise<ReadOutcome> {
+    this.#ensureConversation(reader, peer)
+    const conv = this.#s
+      .get(
+        'SELECT read_time, unread FROM c2c_conversations WHERE app_id = ? AND owner_id = ? AND peer_id = ?',
+      )
+      .get(this.#app, reader, peer) as { read_time: number; unread: number }
+    if (upTo > conv.read_time) {
+      // Uses c2c_messages_unread: only messages after the new read time are visited.
+      const { n } = this.#s
+        .get(
+          `SELECT count(*) AS n FROM c2c_messages WHERE app_id = ? AND to_id = ? AND from_id = ?
+             AND counted = 1 AND recalled = 0 AND msg_time > ?`,
+        )
+        .get(this.#app, reader, peer, upTo) as { n: number }
+      this.#s
+        .get(
+          `UPDATE c2c_conversations SET read_time = ?, unread = unread + ?
+           WHERE app_id = ? AND owner_id = ? AND peer_id = ?`,
+        )
+        .run(upTo, n - conv.unread, this.#app, reader, peer)
+      if (n !== conv.unread) this.#addToTotal(reader, n - conv.unread)
+    }
+    return { readTime: Math.max(upTo, conv.read_time), readerUnreadTotal: await this.unreadTotal(reader) }
+  }
+
+  async ackReceipts(reader: UserId, peer: UserId, msgKeys: readonly MsgKey[]): Promise<number> {
+    const [lo, hi] = pair(reader, peer)
+    let changed = 0
+    for (const part of chunks([...new Set(msgKeys)])) {
+      changed += this.#s
+        .get(
+          `UPDATE c2c_messages SET peer_read = 1
+           WHERE app_id = ? AND user_lo = ? AND user_hi = ? AND from_id = ? AND to_id = ?
+             AND msg_key IN (${placeholders(part.length)}) AND need_receipt = 1 AND recalled = 0 AND peer_read = 0`,
+        )
+        .run(this.#app, lo, hi, peer, reader, ...part).changes
+    }
+    return changed
+  }
+
+  async unreadTotal(user: UserId): Promise<number> {
+    const row = this.#s
+      .get('SELECT unread FROM c2c_unread_totals WHERE app_id = ? AND user_id = ?')
+      .get(this.#app, user) as { unread: number } | undefined
+    return row?.unread ?? 0
+  }
+
+  async unreadWith(user: UserId, peers: readonly UserId[]): Promise<Map<UserId, number>> {
+    const out = new Map<UserId, number>(peers.map((p) => [p, 0]))
+    for (const part of chunks([...out.keys()])) {
+      const rows = this.#s
+        .get(
+          `SELECT peer_id, unread FROM c2c_conversations
+           WHERE app_id = ? AND owner_id = ? AND peer_id IN (${placeholders(part.length)})`,
+        )
+        .all(this.#app, user, ...part) as { peer_id: UserId; unread: number }[]
+      for (const r of rows) out.set(r.peer_id, r.unread)
+    }
+    return out
+  }
+
+  async history(q: HistoryQuery): Promise<HistoryPage> {
+    const [lo, hi] = pair(q.viewer, q.peer)
+    const b = q.before
+    const rows = this.#s
+      .get(
+        `SELECT * FROM c2c_messages
+         WHERE app_id = ? AND user_lo = ? AND user_hi = ? AND msg_time BETWEEN ? AND ?
+           AND (to_id = ? OR (from_id = ? AND sender_sees = 1))
+           ${b === undefined ? '' : 'AND (msg_time, msg_seq, msg_random) < (?, ?, ?)'}
+         ORDER BY msg_time DESC, msg_seq DESC, msg_random DESC LIMIT ?`,
+      )
+      .all(
+        this.#app,
+        lo,
+        hi,
+        q.minTime,
+        q.maxTime,
+        q.viewer,
+        q.viewer,
+        ...(b === undefined ? [] : [b.msgTime, b.msgSeq, b.msgRandom]),
+        q.limit + 1,
+      ) as MessageRow[]
+    return { messages: rows.slice(0, q.limit).map(toMessage), more: rows.length > q.limit }
+  }
+
+  #ensureConversation(owner: UserId, peer: UserId): void {
+    this.#s
+      .get(
+        `INSERT INTO c2c_conversations (app_id, owner_id, peer_id) VALUES (?, ?, ?)
+         ON CONFLICT (app_id, owner_id, peer_id) DO NOTHING`,
+      )
+      .run(this.#app, owner, peer)
+  }
+
+  #addToTotal(user: UserId, delta: number): void {
+    this.#s
+      .get(
+        `INSERT INTO c2c_unread_totals (app_id, user_id, unread) VALUES (?, ?, ?)
+         ON CONFLICT (app_id, user_id) DO UPDATE SET unread = unread + excluded.unread`,
+      )
+      .run(this.#app, user, delta)
+  }
+}
