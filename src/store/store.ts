@@ -5,6 +5,7 @@
  * outbox, design.md "Architecture").
  */
 import type { AccountStore } from './accounts.js'
+import type { GroupReceiptStore, GroupStore } from './groups.js'
 import type { OutboxStore } from './outbox.js'
 
 export type StoreKind = 'sqlite' | 'postgres'
@@ -12,6 +13,8 @@ export type StoreKind = 'sqlite' | 'postgres'
 /** One app's view of the store inside a transaction; one member per concern. */
 export interface Tx {
   readonly accounts: AccountStore
+  readonly groups: GroupStore
+  readonly groupReceipts: GroupReceiptStore
   readonly outbox: OutboxStore
 }
 

@@ -15,6 +15,8 @@ import type { Durability } from '../../config/config.js'
 import type { Store, Tx } from '../store.js'
 import { migrate } from './migrate.js'
 import { SqliteAccounts } from './sqlite-accounts.js'
+import { SqliteGroupReceipts } from './sqlite-group-receipts.js'
+import { SqliteGroups } from './sqlite-groups.js'
 import { SqliteOutbox } from './sqlite-outbox.js'
 import { Statements } from './statements.js'
 
@@ -104,6 +106,8 @@ export class SqliteStore implements Store {
   #txFor(sdkAppId: number): Tx {
     return {
       accounts: new SqliteAccounts(this.#statements, sdkAppId),
+      groups: new SqliteGroups(this.#statements, sdkAppId),
+      groupReceipts: new SqliteGroupReceipts(this.#statements, sdkAppId),
       outbox: new SqliteOutbox(this.#statements, sdkAppId),
     }
   }
