@@ -4,6 +4,8 @@
  * outside `config/` reads `process.env`.
  */
 
+import { RECEIPT_CAPABLE_TYPES, type ReceiptCapableType } from '../domain/groups/group-types.js'
+
 export type Durability = 'default' | 'strict'
 
 export interface AppLimits {
@@ -30,6 +32,11 @@ export interface AppConfig {
   admins: readonly string[]
   callback: CallbackConfig | undefined
   limits: AppLimits
+  /**
+   * Group types whose messages may carry read receipts, like the console switch of spec §6.10.
+   * A type left out answers 10059 on the receipt APIs; AVChatRoom and Community can never be listed.
+   */
+  groupReceiptTypes: readonly ReceiptCapableType[]
 }
 
 export interface ServerConfig {
@@ -66,6 +73,9 @@ export const defaultLimits: AppLimits = {
   groupReceiptMaxMembers: 200,
   maxAccounts: 0,
 }
+
+/** Every type that can have read receipts (spec §6.10): Private/Work, Public, ChatRoom/Meeting. */
+export const defaultGroupReceiptTypes: readonly ReceiptCapableType[] = RECEIPT_CAPABLE_TYPES
 
 export const defaults: Omit<Config, 'apps' | 'configFile'> = {
   server: {

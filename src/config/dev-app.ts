@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { defaultLimits, type AppConfig, type Config } from './config.js'
+import { defaultGroupReceiptTypes, defaultLimits, type AppConfig, type Config } from './config.js'
 import { ConfigError } from './load.js'
 
 export const DEV_APP_FILE = 'dev-app.json'
@@ -19,6 +19,7 @@ function newDevApp(): AppConfig {
     admins: ['administrator'],
     callback: undefined,
     limits: { ...defaultLimits },
+    groupReceiptTypes: defaultGroupReceiptTypes,
   }
 }
 

@@ -7,6 +7,12 @@ import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import {
+  parseGroupType,
+  RECEIPT_CAPABLE_TYPES,
+  type ReceiptCapableType,
+} from '../domain/groups/group-types.js'
+import {
+  defaultGroupReceiptTypes,
   defaultLimits,
   defaults,
   envVariables,
@@ -88,9 +94,26 @@ function userId(v: unknown, at: string): string {
   return s
 }
 
+/** A list of group types, as REST (`Private`) or SDK (`Work`) names; only receipt-capable ones. */
+function groupReceiptTypes(v: unknown, at: string): ReceiptCapableType[] {
+  const allowed = `${RECEIPT_CAPABLE_TYPES.join(', ')} (or Work, Meeting)`
+  if (!Array.isArray(v)) throw new ConfigError(`${at}: expected a list of group types from ${allowed}`)
+  const out = new Set<ReceiptCapableType>()
+  v.forEach((name, i) => {
+    const type = typeof name === 'string' ? parseGroupType(name) : undefined
+    if (type === undefined || !(RECEIPT_CAPABLE_TYPES as readonly string[]).includes(type)) {
+      throw new ConfigError(
+        `${at}[${i}]: ${JSON.stringify(name)} cannot have read receipts; expected one of ${allowed}`,
+      )
+    }
+    out.add(type as ReceiptCapableType)
+  })
+  return [...out]
+}
+
 function parseApp(raw: unknown, at: string): AppConfig {
   if (!isObj(raw)) throw new ConfigError(`${at}: expected an object with sdkAppId and secretKey`)
-  checkKeys(raw, at, ['sdkAppId', 'secretKey', 'admins', 'callback', 'limits'])
+  checkKeys(raw, at, ['sdkAppId', 'secretKey', 'admins', 'callback', 'limits', 'groupReceiptTypes'])
   const admins = raw.admins === undefined ? ['administrator'] : raw.admins
   if (!Array.isArray(admins) || admins.length === 0 || admins.length > MAX_ADMINS) {
     throw new ConfigError(`${at}.admins: expected a list of 1 to ${MAX_ADMINS} UserIDs`)
@@ -131,6 +154,10 @@ function parseApp(raw: unknown, at: string): AppConfig {
     admins: admins.map((a, i) => userId(a, `${at}.admins[${i}]`)),
     callback,
     limits,
+    groupReceiptTypes:
+      raw.groupReceiptTypes === undefined
+        ? [...defaultGroupReceiptTypes]
+        : groupReceiptTypes(raw.groupReceiptTypes, `${at}.groupReceiptTypes`),
   }
 }
 

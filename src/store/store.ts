@@ -6,6 +6,7 @@
  */
 import type { AccountStore } from './accounts.js'
 import type { C2CStore } from './c2c.js'
+import type { GroupReceiptStore, GroupStore } from './groups.js'
 import type { OutboxStore } from './outbox.js'
 
 export type StoreKind = 'sqlite' | 'postgres'
@@ -14,6 +15,8 @@ export type StoreKind = 'sqlite' | 'postgres'
 export interface Tx {
   readonly accounts: AccountStore
   readonly c2c: C2CStore
+  readonly groups: GroupStore
+  readonly groupReceipts: GroupReceiptStore
   readonly outbox: OutboxStore
 }
 

@@ -4,7 +4,7 @@
  */
 import { Api } from 'tls-sig-api-v2'
 import type { AppConfig, Config } from '../../src/config/config.js'
-import { defaultLimits, defaults } from '../../src/config/config.js'
+import { defaultGroupReceiptTypes, defaultLimits, defaults } from '../../src/config/config.js'
 import type { Clock } from '../../src/domain/clock.js'
 import { createLogger, startReceiptd, type Receiptd } from '../../src/main.js'
 
@@ -20,6 +20,7 @@ export function testApp(overrides: Partial<AppConfig> = {}): AppConfig {
     admins: [ADMIN],
     callback: undefined,
     limits: { ...defaultLimits, ratePerSecond: 0 },
+    groupReceiptTypes: defaultGroupReceiptTypes,
     ...overrides,
   }
 }

@@ -16,6 +16,8 @@ import type { Store, Tx } from '../store.js'
 import { migrateSqlite } from './sqlite-migrate.js'
 import { SqliteAccounts } from './sqlite-accounts.js'
 import { SqliteC2C } from './sqlite-c2c.js'
+import { SqliteGroupReceipts } from './sqlite-group-receipts.js'
+import { SqliteGroups } from './sqlite-groups.js'
 import { SqliteOutbox } from './sqlite-outbox.js'
 import { Statements } from './statements.js'
 
@@ -106,6 +108,8 @@ export class SqliteStore implements Store {
     return {
       accounts: new SqliteAccounts(this.#statements, sdkAppId),
       c2c: new SqliteC2C(this.#statements, sdkAppId),
+      groups: new SqliteGroups(this.#statements, sdkAppId),
+      groupReceipts: new SqliteGroupReceipts(this.#statements, sdkAppId),
       outbox: new SqliteOutbox(this.#statements, sdkAppId),
     }
   }

@@ -1,0 +1,90 @@
+/** Creates a group with its owner and first members (spec §6.2); fires Group.CallbackAfterCreateGroup. */
+import type { UserId } from '../../domain/accounts/user-id.js'
+import { TencentError } from '../../domain/codes.js'
+import { checkCustomGroupId, generateGroupId, type GroupId } from '../../domain/groups/group-id.js'
+import { parseGroupType, type GroupType } from '../../domain/groups/group-types.js'
+import * as L from '../../domain/groups/limits.js'
+import type { NewMember } from '../../store/groups.js'
+import { groupEvents } from '../../webhooks/group-events.js'
+import { command } from '../command.js'
+import { f, type Field } from '../fields.js'
+import { memberItem } from './group-fields.js'
+
+const text = (maxBytes: number) => f.optional(f.string({ missing: 10004, allowEmpty: true, maxBytes }))
+const groupType: Field<GroupType> = {
+  read(body, name) {
+    const t = parseGroupType(f.string({ missing: 10004 }).read(body, name))
+    if (t === undefined)
+      throw new TencentError(10004, `${name} must be Private, Public, ChatRoom, AVChatRoom or Community`)
+    return t
+  },
+}
+const APPLY_OPTIONS = ['FreeAccess', 'NeedPermission', 'DisableApply']
+
+export const create_group = command({
+  service: 'group_open_http_svc',
+  name: 'create_group',
+  perSecond: 200,
+  request: {
+    Owner_Account: f.optional(f.userId({ missing: 10004 })),
+    Type: groupType,
+    GroupId: f.optional(f.string({ missing: 10004, invalid: 10015 })),
+    Name: f.string({ missing: 10004, maxBytes: L.MAX_NAME_BYTES }),
+    Introduction: text(L.MAX_INTRODUCTION_BYTES),
+    Notification: text(L.MAX_NOTIFICATION_BYTES),
+    FaceUrl: text(L.MAX_FACE_URL_BYTES),
+    MaxMemberCount: f.optional(f.int({ missing: 10004, min: 1, max: L.MAX_GROUP_MEMBERS })),
+    ApplyJoinOption: f.optional(f.string({ missing: 10004 })),
+    MemberList: f.optional(
+      f.array({ missing: 10004, maxItems: L.MAX_CREATE_MEMBERS, tooMany: 10005 }, memberItem),
+    ),
+  },
+  async run(req, { caller, clock, transaction }) {
+    if (req.ApplyJoinOption !== undefined && !APPLY_OPTIONS.includes(req.ApplyJoinOption)) {
+      throw new TencentError(10004, `ApplyJoinOption must be one of ${APPLY_OPTIONS.join(', ')}`)
+    }
+    const list = req.MemberList ?? []
+    if (req.Type === 'AVChatRoom' && list.length > 0) {
+      throw new TencentError(10007, 'AVChatRoom groups cannot be created with a MemberList')
+    }
+    let custom: GroupId | undefined
+    if (req.GroupId !== undefined) {
+      custom = checkCustomGroupId(req.GroupId, req.Type)
+      if (custom === undefined)
+        throw new TencentError(10015, `GroupId is not a valid custom ID for a ${req.Type} group`)
+    }
+    const owner = req.Owner_Account
+    const members: NewMember[] = owner === undefined ? [] : [{ userId: owner, role: 'Owner' }]
+    for (const m of list)
+      if (m.userId !== owner) members.push({ userId: m.userId, role: m.admin ? 'Admin' : 'Member' })
+    // [U] AVChatRoom has no member limit (spec §6.1); 0 stands for none.
+    const maxMembers = req.Type === 'AVChatRoom' ? 0 : (req.MaxMemberCount ?? L.MAX_GROUP_MEMBERS)
+    const ids = [...new Set(members.map((m) => m.userId))]
+    if (maxMembers > 0 && ids.length > maxMembers) throw new TencentError(10014)
+    const groupId = await transaction(async (tx) => {
+      const known = await tx.accounts.existing(ids)
+      // [U] Spec §6.2 says members must be imported without naming a code; 10019 is the group family's.
+      const unknown = ids.find((id) => !known.has(id))
+      if (unknown !== undefined) throw new TencentError(10019, `${unknown} is not imported`)
+      let id = custom
+      while (id === undefined) {
+        const candidate = generateGroupId(req.Type, Math.random)
+        if ((await tx.groups.find(candidate)) === undefined) id = candidate
+      }
+      const now = clock.nowSeconds()
+      const group = { groupId: id, type: req.Type, name: req.Name, owner, maxMembers, createdTime: now }
+      const r = await tx.groups.createGroup(group, members)
+      // [U] 10025 when the id is already the same owner's group, 10021 when someone else's (spec §6.2).
+      if (!r.created) throw new TencentError(owner !== undefined && r.owner === owner ? 10025 : 10021)
+      const event = {
+        operator: caller,
+        owner,
+        name: req.Name,
+        members: ids.filter((u) => u !== owner) as UserId[],
+      }
+      await tx.outbox.enqueue(groupEvents.created({ GroupId: id, Type: req.Type }, event, clock.nowMs()))
+      return id
+    })
+    return { GroupId: groupId }
+  },
+})

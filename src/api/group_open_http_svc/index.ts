@@ -1,0 +1,26 @@
+/** The commands of `v4/group_open_http_svc` (spec §6). */
+import { add_group_member } from './add_group_member.js'
+import { create_group } from './create_group.js'
+import { delete_group_member } from './delete_group_member.js'
+import { destroy_group } from './destroy_group.js'
+import { get_group_msg_receipt } from './get_group_msg_receipt.js'
+import { get_group_msg_receipt_detail } from './get_group_msg_receipt_detail.js'
+import { group_msg_get_simple } from './group_msg_get_simple.js'
+import { group_msg_receipt } from './group_msg_receipt.js'
+import { group_msg_recall } from './group_msg_recall.js'
+import { send_group_msg } from './send_group_msg.js'
+import { set_unread_msg_num } from './set_unread_msg_num.js'
+
+export const groupCommands = [
+  create_group,
+  add_group_member,
+  delete_group_member,
+  destroy_group,
+  send_group_msg,
+  group_msg_get_simple,
+  group_msg_recall,
+  set_unread_msg_num,
+  group_msg_receipt,
+  get_group_msg_receipt,
+  get_group_msg_receipt_detail,
+]
