@@ -64,6 +64,8 @@ export interface ReceiptdOptions {
   durability?: 'default' | 'strict'
   groupReceiptMaxMembers?: number
   logLevel?: string
+  /** Write a V8 CPU profile of receiptd into this folder when it stops. */
+  cpuProfileDir?: string
 }
 
 function freePort(): Promise<number> {
@@ -111,6 +113,7 @@ export async function startReceiptdProcess(options: ReceiptdOptions = {}): Promi
   const child = spawn(
     process.execPath,
     [
+      ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
       '--import',
       'tsx',
       'src/cli/main.ts',

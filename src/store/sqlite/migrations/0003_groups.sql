@@ -53,7 +53,7 @@ CREATE TABLE group_messages (
   read_count        INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (app_id, gid, seq)
 ) WITHOUT ROWID;
-CREATE INDEX group_messages_by_random ON group_messages (app_id, gid, random);
+CREATE INDEX group_messages_by_random ON group_messages (app_id, gid, random, seq);
 
 CREATE TABLE group_read_ranges (
   app_id    INTEGER NOT NULL,
