@@ -64,6 +64,8 @@ export interface ReceiptdOptions {
   durability?: 'default' | 'strict'
   groupReceiptMaxMembers?: number
   logLevel?: string
+  /** Run on PostgreSQL (this URL and schema) instead of the embedded SQLite. */
+  postgres?: { url: string; schema: string; poolMax?: number }
 }
 
 function freePort(): Promise<number> {
@@ -97,6 +99,9 @@ export async function startReceiptdProcess(options: ReceiptdOptions = {}): Promi
   writeFileSync(
     config,
     JSON.stringify({
+      ...(options.postgres && {
+        store: { postgres: { schema: options.postgres.schema, poolMax: options.postgres.poolMax ?? 10 } },
+      }),
       apps: [
         {
           sdkAppId: SDK_APP_ID,
@@ -117,8 +122,7 @@ export async function startReceiptdProcess(options: ReceiptdOptions = {}): Promi
       'serve',
       '--port',
       String(port),
-      '--data',
-      join(dataDir, 'db'),
+      ...(options.postgres ? ['--database', options.postgres.url] : ['--data', join(dataDir, 'db')]),
       '--config',
       config,
       '--durability',
