@@ -18,5 +18,8 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['src/config/**', 'test/**', 'bench/**', 'scripts/**'], rules: { 'no-restricted-syntax': 'off' } },
+  {
+    files: ['src/config/**', 'test/**', 'bench/**', 'scripts/**', 'vitest.config.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
 )

@@ -1,10 +1,58 @@
 import { defineConfig } from 'vitest/config'
 
+/**
+ * Two projects: `sqlite` runs everything on the embedded store; `postgres` runs the black-box HTTP
+ * suites, the store contract and the multi-instance test on PostgreSQL, when a database is given.
+ */
+const databaseUrl = process.env.RECEIPTD_TEST_DATABASE_URL
+const redisUrl = process.env.RECEIPTD_TEST_REDIS_URL ?? ''
+
+// Vitest evaluates this file more than once per run; the notice is shown once.
+const shown = globalThis as { receiptdSkipNotice?: boolean }
+if (!databaseUrl && !shown.receiptdSkipNotice) {
+  shown.receiptdSkipNotice = true
+  process.stderr.write(
+    '\n  PostgreSQL run SKIPPED: set RECEIPTD_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)\n' +
+      '  to run the API, robustness, store contract and multi-instance suites on PostgreSQL as well.\n\n',
+  )
+}
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'sqlite',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['test/scale/**'],
+          env: { RECEIPTD_TEST_STORE: 'sqlite', RECEIPTD_TEST_REDIS_URL: redisUrl },
+        },
+      },
+      ...(databaseUrl
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'postgres',
+                include: [
+                  'test/api/**/*.test.ts',
+                  'test/robustness/**/*.test.ts',
+                  'test/store/**/*.test.ts',
+                  'test/scale/**/*.test.ts',
+                ],
+                env: {
+                  RECEIPTD_TEST_STORE: 'postgres',
+                  RECEIPTD_TEST_DATABASE_URL: databaseUrl,
+                  RECEIPTD_TEST_REDIS_URL: redisUrl,
+                },
+              },
+            },
+          ]
+        : []),
+    ],
   },
 })

@@ -66,6 +66,8 @@ export interface ReceiptdOptions {
   logLevel?: string
   /** Write a V8 CPU profile of receiptd into this folder when it stops. */
   cpuProfileDir?: string
+  /** Run on PostgreSQL (this URL and schema) instead of the embedded SQLite. */
+  postgres?: { url: string; schema: string; poolMax?: number }
 }
 
 function freePort(): Promise<number> {
@@ -99,6 +101,9 @@ export async function startReceiptdProcess(options: ReceiptdOptions = {}): Promi
   writeFileSync(
     config,
     JSON.stringify({
+      ...(options.postgres && {
+        store: { postgres: { schema: options.postgres.schema, poolMax: options.postgres.poolMax ?? 10 } },
+      }),
       apps: [
         {
           sdkAppId: SDK_APP_ID,
@@ -120,8 +125,7 @@ export async function startReceiptdProcess(options: ReceiptdOptions = {}): Promi
       'serve',
       '--port',
       String(port),
-      '--data',
-      join(dataDir, 'db'),
+      ...(options.postgres ? ['--database', options.postgres.url] : ['--data', join(dataDir, 'db')]),
       '--config',
       config,
       '--durability',

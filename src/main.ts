@@ -9,7 +9,8 @@ import { resolveApps } from './config/dev-app.js'
 import { systemClock, type Clock } from './domain/clock.js'
 import { checkUserId, type UserId } from './domain/accounts/user-id.js'
 import { createV4Handler } from './gateway/handler.js'
-import { LocalRateLimiter } from './gateway/rate-limit.js'
+import { LocalRateLimiter, type RateLimiter } from './gateway/rate-limit.js'
+import { RedisRateLimiter } from './gateway/redis-rate-limit.js'
 import { createHttpServer } from './gateway/server.js'
 import { UserSigVerifier } from './gateway/usersig.js'
 import { openStore } from './store/open-store.js'
@@ -57,18 +58,27 @@ async function importAdmins(store: Store, apps: readonly AppConfig[], clock: Clo
   }
 }
 
+/** One bucket per app × command for all instances with Redis; per instance without it. */
+async function openRateLimiter(redisUrl: string | undefined, logger: Logger): Promise<RateLimiter> {
+  if (redisUrl === undefined) return new LocalRateLimiter()
+  const shared = new RedisRateLimiter({ url: redisUrl, logger })
+  await shared.ready()
+  return shared
+}
+
 export async function startReceiptd(config: Config, options: StartOptions = {}): Promise<Receiptd> {
   const clock = options.clock ?? systemClock
   const logger = options.logger ?? createLogger(config.log.level)
   const { apps, devApp } = resolveApps(config)
   const store = await openStore(config.store)
+  const rateLimiter = await openRateLimiter(config.redis.url, logger)
   try {
     await importAdmins(store, apps, clock)
     const handleV4 = createV4Handler({
       apps,
       store,
       clock,
-      rateLimiter: new LocalRateLimiter(),
+      rateLimiter,
       verifier: new UserSigVerifier(),
     })
     const http = createHttpServer({ config: config.server, logger, store, handleV4 })
@@ -87,6 +97,7 @@ export async function startReceiptd(config: Config, options: StartOptions = {}):
       close() {
         closing ??= (async () => {
           await http.close()
+          await rateLimiter.close?.()
           await store.close()
           await new Promise<void>((resolve) => logger.flush(() => resolve()))
         })()
@@ -94,6 +105,7 @@ export async function startReceiptd(config: Config, options: StartOptions = {}):
       },
     }
   } catch (e) {
+    await rateLimiter.close?.()
     await store.close()
     throw e
   }

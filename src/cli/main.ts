@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `receiptd serve | usersig | config print`. Thin: each command loads the config, calls into the
- * server or the signer, and turns a bad config into a clear message and exit code 2.
+ * server or the signer, and turns a bad config into a clear message and exit code 2, a database
+ * that cannot be reached or migrated into one and exit code 3.
  */
 import { Command, Option } from 'commander'
 import { signUserSig } from '../auth/tls-sig-api-v2.js'
@@ -9,17 +10,23 @@ import type { AppConfig, Config } from '../config/config.js'
 import { resolveApps } from '../config/dev-app.js'
 import { ConfigError, loadConfig, printableConfig, type ConfigFlags } from '../config/load.js'
 import { MigrationError } from '../store/migrations.js'
+import { StoreUnavailableError } from '../store/store.js'
 import { startReceiptd } from '../main.js'
 import { banner } from './banner.js'
 
 const EXIT_CONFIG = 2
+const EXIT_STORE = 3
 /** Tencent's reference libraries default to 180 days (spec §2.1). */
 const DEFAULT_EXPIRE_SECONDS = 86400 * 180
 
 function fail(e: unknown): never {
-  if (e instanceof ConfigError || e instanceof MigrationError) {
+  if (e instanceof ConfigError) {
     process.stderr.write(`receiptd: ${e.message}\n`)
     process.exit(EXIT_CONFIG)
+  }
+  if (e instanceof StoreUnavailableError || e instanceof MigrationError) {
+    process.stderr.write(`receiptd: ${e.message}\n`)
+    process.exit(EXIT_STORE)
   }
   throw e
 }
@@ -52,6 +59,15 @@ program
   )
   .addOption(configOption())
   .addOption(new Option('--durability <mode>', 'default | strict (fsync before answering)'))
+  .addOption(
+    new Option(
+      '--database <url>',
+      'postgres://… : PostgreSQL instead of the embedded SQLite (env RECEIPTD_DATABASE_URL, DATABASE_URL)',
+    ),
+  )
+  .addOption(
+    new Option('--redis <url>', 'redis://… : rate limits shared by every instance (env RECEIPTD_REDIS_URL)'),
+  )
   .addOption(new Option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent'))
   .action(async (opts: ConfigFlags) => {
     const config = load(opts)

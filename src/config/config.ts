@@ -49,6 +49,18 @@ export interface ServerConfig {
   keepAliveTimeoutMs: number
 }
 
+/** PostgreSQL pool settings, used when `store.databaseUrl` is set. */
+export interface PostgresConfig {
+  /** Tables live in this schema, created when missing: several deployments may share a database. */
+  schema: string
+  /** Connections per instance; each transaction holds one for its few round trips. */
+  poolMax: number
+  /** How long to wait for a connection (new or from a busy pool) before the call fails. */
+  connectionTimeoutMs: number
+  /** An idle pooled connection is closed after this long; 0 keeps it. */
+  idleTimeoutMs: number
+}
+
 export interface StoreConfig {
   /** Folder of the embedded SQLite database and of the generated development app. */
   dataDir: string
@@ -56,11 +68,20 @@ export interface StoreConfig {
   memory: boolean
   /** `default`: an answered write survives a killed process; `strict`: it survives power loss too. */
   durability: Durability
+  /** `postgres://…`: use PostgreSQL instead of the embedded SQLite (several instances, one database). */
+  databaseUrl: string | undefined
+  postgres: PostgresConfig
+}
+
+export interface RedisConfig {
+  /** `redis://…`: rate limit buckets shared by every instance; without it each instance keeps its own. */
+  url: string | undefined
 }
 
 export interface Config {
   server: ServerConfig
   store: StoreConfig
+  redis: RedisConfig
   log: { level: string }
   /** Empty means "create or reuse the development app in the data folder". */
   apps: readonly AppConfig[]
@@ -85,7 +106,14 @@ export const defaults: Omit<Config, 'apps' | 'configFile'> = {
     requestTimeoutMs: 10_000,
     keepAliveTimeoutMs: 72_000,
   },
-  store: { dataDir: './data', memory: false, durability: 'default' },
+  store: {
+    dataDir: './data',
+    memory: false,
+    durability: 'default',
+    databaseUrl: undefined,
+    postgres: { schema: 'public', poolMax: 10, connectionTimeoutMs: 5_000, idleTimeoutMs: 30_000 },
+  },
+  redis: { url: undefined },
   log: { level: 'info' },
 }
 
@@ -98,6 +126,10 @@ export const envVariables = {
   RECEIPTD_DATA: 'store.dataDir',
   RECEIPTD_MEMORY: 'store.memory',
   RECEIPTD_DURABILITY: 'store.durability',
+  // The common name first, so receiptd's own wins when both are set.
+  DATABASE_URL: 'store.databaseUrl',
+  RECEIPTD_DATABASE_URL: 'store.databaseUrl',
+  RECEIPTD_REDIS_URL: 'redis.url',
   RECEIPTD_LOG_LEVEL: 'log.level',
 } as const
 

@@ -24,7 +24,14 @@ describe('loadConfig', () => {
   it('uses the defaults with nothing given', () => {
     const c = loadConfig({}, {})
     expect(c.server).toMatchObject({ host: '127.0.0.1', port: 8080, bodyLimitBytes: 1048576 })
-    expect(c.store).toEqual({ dataDir: './data', memory: false, durability: 'default' })
+    expect(c.store).toEqual({
+      dataDir: './data',
+      memory: false,
+      durability: 'default',
+      databaseUrl: undefined,
+      postgres: { schema: 'public', poolMax: 10, connectionTimeoutMs: 5000, idleTimeoutMs: 30000 },
+    })
+    expect(c.redis).toEqual({ url: undefined })
     expect(c.apps).toEqual([])
     expect(Object.isFrozen(c.server)).toBe(true)
   })
@@ -74,6 +81,13 @@ describe('loadConfig', () => {
     ['server: { port: 70000 }\n', /server\.port/],
     ['store: { durability: sometimes }\n', /store\.durability/],
     ['log: { level: loud }\n', /log\.level/],
+    ['store: { databaseUrl: "mysql://x" }\n', /store\.databaseUrl: expected a postgres:\/\//],
+    ['store: { postgres: { poolMax: 0 } }\n', /store\.postgres\.poolMax/],
+    ['store: { postgres: { connectionTimeoutMs: 5 } }\n', /store\.postgres\.connectionTimeoutMs/],
+    ['store: { postgres: { idleTimeoutMs: -1 } }\n', /store\.postgres\.idleTimeoutMs/],
+    ['store: { postgres: { schema: "a b" } }\n', /store\.postgres\.schema: expected a plain identifier/],
+    ['store: { postgres: { poolSize: 3 } }\n', /store\.postgres\.poolSize: unknown setting/],
+    ['redis: { url: "http://x" }\n', /redis\.url: expected a redis:\/\//],
     ['nonsense: 1\n', /nonsense: unknown setting/],
     ['apps: [\n', /not valid YAML/],
   ])('names the bad field: %j', (text, message) => {
@@ -83,6 +97,29 @@ describe('loadConfig', () => {
   it('names the environment variable or flag that is wrong', () => {
     expect(() => loadConfig({}, { RECEIPTD_PORT: 'eighty' })).toThrow(/RECEIPTD_PORT/)
     expect(() => loadConfig({ port: 'x' }, {})).toThrow(/--port/)
+  })
+
+  it('takes the database and Redis URLs from flags, RECEIPTD_ variables, DATABASE_URL or the file', () => {
+    const path = file('db.yaml', 'store: { databaseUrl: "postgres://file/db", postgres: { poolMax: 3 } }\n')
+    expect(loadConfig({ config: path }, {}).store).toMatchObject({
+      databaseUrl: 'postgres://file/db',
+      postgres: { schema: 'public', poolMax: 3 },
+    })
+    expect(loadConfig({}, { DATABASE_URL: 'postgres://common/db' }).store.databaseUrl).toBe(
+      'postgres://common/db',
+    )
+    const both = { DATABASE_URL: 'postgres://common/db', RECEIPTD_DATABASE_URL: 'postgres://own/db' }
+    expect(loadConfig({}, both).store.databaseUrl).toBe('postgres://own/db')
+    expect(loadConfig({ database: 'postgres://flag/db' }, both).store.databaseUrl).toBe('postgres://flag/db')
+    expect(loadConfig({}, { RECEIPTD_REDIS_URL: 'redis://r:6379' }).redis.url).toBe('redis://r:6379')
+    expect(() => loadConfig({ redis: 'nope' }, {})).toThrow(/--redis/)
+    expect(() => loadConfig({}, { DATABASE_URL: 'nope' })).toThrow(/DATABASE_URL/)
+  })
+
+  it('masks the database password when printed', () => {
+    const c = loadConfig({ database: 'postgres://me:hunter2@db:5432/x' }, {})
+    expect(JSON.stringify(printableConfig(c))).not.toContain('hunter2')
+    expect(JSON.stringify(printableConfig(c))).toContain('postgres://me:***@db:5432/x')
   })
 
   it('says when the file cannot be read', () => {

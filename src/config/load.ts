@@ -22,13 +22,10 @@ import {
   type Config,
   type Durability,
 } from './config.js'
+import { databaseUrl, maskUrl, postgresSettings, redisUrl } from './store-settings.js'
+import { bool, checkKeys, ConfigError, int, isObj, str, type Obj } from './values.js'
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'ConfigError'
-  }
-}
+export { ConfigError } from './values.js'
 
 /** What the command line may set; each is optional and wins over file and environment. */
 export interface ConfigFlags {
@@ -39,42 +36,8 @@ export interface ConfigFlags {
   memory?: boolean | undefined
   durability?: string | undefined
   logLevel?: string | undefined
-}
-
-type Obj = Record<string, unknown>
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
-
-function checkKeys(o: Obj, at: string, allowed: readonly string[]): void {
-  for (const key of Object.keys(o)) {
-    if (!allowed.includes(key)) {
-      throw new ConfigError(
-        `${at ? at + '.' : ''}${key}: unknown setting (expected one of ${allowed.join(', ')})`,
-      )
-    }
-  }
-}
-
-function int(v: unknown, at: string, min: number, max: number): number {
-  const n = typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new ConfigError(`${at}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`)
-  }
-  return n
-}
-
-function str(v: unknown, at: string, { allowEmpty = false } = {}): string {
-  if (typeof v !== 'string' || (!allowEmpty && v.length === 0)) {
-    throw new ConfigError(`${at}: expected a non-empty string, got ${JSON.stringify(v)}`)
-  }
-  return v
-}
-
-function bool(v: unknown, at: string): boolean {
-  if (typeof v === 'boolean') return v
-  if (v === 'true' || v === '1') return true
-  if (v === 'false' || v === '0' || v === '') return false
-  throw new ConfigError(`${at}: expected true or false, got ${JSON.stringify(v)}`)
+  database?: string | undefined
+  redis?: string | undefined
 }
 
 function durability(v: unknown, at: string): Durability {
@@ -189,25 +152,28 @@ function deepFreeze<T>(o: T): T {
   return o
 }
 
-/** Reads environment variables through the one table in config.ts. */
-function fromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {}
+/** Reads environment variables through the one table in config.ts: key → [value, variable name]. */
+function fromEnv(env: NodeJS.ProcessEnv): Record<string, [string, string]> {
+  const out: Record<string, [string, string]> = {}
   for (const [name, key] of Object.entries(envVariables)) {
     const v = env[name]
-    if (v !== undefined && v !== '') out[key] = v
+    if (v !== undefined && v !== '') out[key] = [v, name]
   }
   return out
 }
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const e = fromEnv(env)
-  const configFile = flags.config ?? e.configFile
+  const configFile = flags.config ?? e.configFile?.[0]
   const file = configFile === undefined ? {} : readFile(configFile)
   const at = (key: string) => (configFile ? `${configFile}: ${key}` : key)
-  checkKeys(file, '', ['server', 'store', 'log', 'apps'])
+  checkKeys(file, '', ['server', 'store', 'redis', 'log', 'apps'])
   const fServer = isObj(file.server) ? file.server : {}
   const fStore = isObj(file.store) ? file.store : {}
   const fLog = isObj(file.log) ? file.log : {}
+  const fRedis = isObj(file.redis) ? file.redis : {}
+  if (file.redis !== undefined && !isObj(file.redis)) throw new ConfigError(at('redis: expected a mapping'))
+  checkKeys(fRedis, 'redis', ['url'])
   if (file.server !== undefined && !isObj(file.server))
     throw new ConfigError(at('server: expected a mapping'))
   if (file.store !== undefined && !isObj(file.store)) throw new ConfigError(at('store: expected a mapping'))
@@ -216,12 +182,16 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   checkKeys(fLog, 'log', ['level'])
 
   // The first defined source wins: flag, then environment, then file, then default.
-  const pick = (flag: unknown, envKey: string, fileValue: unknown, fallback: unknown): [unknown, string] => {
-    if (flag !== undefined) return [flag, `--${envKey.split('.').pop()}`]
-    if (e[envKey] !== undefined) {
-      const name = Object.entries(envVariables).find(([, k]) => k === envKey)?.[0] ?? envKey
-      return [e[envKey], name]
-    }
+  const pick = (
+    flag: unknown,
+    envKey: string,
+    fileValue: unknown,
+    fallback: unknown,
+    flagName = `--${envKey.split('.').pop()}`,
+  ): [unknown, string] => {
+    if (flag !== undefined) return [flag, flagName]
+    const fromEnvironment = e[envKey]
+    if (fromEnvironment !== undefined) return fromEnvironment
     if (fileValue !== undefined) return [fileValue, at(envKey)]
     return [fallback, envKey]
   }
@@ -259,6 +229,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     fStore.durability,
     defaults.store.durability,
   )
+  const [dbUrl, dbAt] = pick(flags.database, 'store.databaseUrl', fStore.databaseUrl, undefined, '--database')
+  const [rUrl, rAt] = pick(flags.redis, 'redis.url', fRedis.url, undefined, '--redis')
   const [level, levelAt] = pick(flags.logLevel, 'log.level', fLog.level, defaults.log.level)
 
   let apps: AppConfig[] = []
@@ -285,7 +257,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       dataDir: str(dataDir, dataAt),
       memory: bool(memory, memAt),
       durability: durability(dur, durAt),
+      databaseUrl: dbUrl === undefined ? undefined : databaseUrl(dbUrl, dbAt),
+      postgres: postgresSettings(fStore.postgres, at('store.postgres'), defaults.store.postgres),
     },
+    redis: { url: rUrl === undefined ? undefined : redisUrl(rUrl, rAt) },
     log: { level: logLevel(level, levelAt) },
     apps,
     configFile,
@@ -299,6 +274,8 @@ export function printableConfig(config: Config): unknown {
     s === undefined ? undefined : `${s.slice(0, 2)}…(${s.length} chars)`
   return {
     ...config,
+    store: { ...config.store, databaseUrl: maskUrl(config.store.databaseUrl) },
+    redis: { url: maskUrl(config.redis.url) },
     apps: config.apps.map((a) => ({
       ...a,
       secretKey: mask(a.secretKey),

@@ -64,8 +64,10 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
       sdkAppId = app.sdkAppId
       verifier.verify(app, params.identifier, params.usersig, clock.nowSeconds())
       const rate = app.limits.ratePerSecond ?? cmd.perSecond
-      if (rate > 0 && !rateLimiter.take(`${app.sdkAppId}/${cmd.service}/${cmd.name}`, rate, clock.nowMs())) {
-        throw new TencentError(60007)
+      if (rate > 0) {
+        let allowed = rateLimiter.take(`${app.sdkAppId}/${cmd.service}/${cmd.name}`, rate, clock.nowMs())
+        if (typeof allowed !== 'boolean') allowed = await allowed
+        if (!allowed) throw new TencentError(60007)
       }
       const parsed = parseJsonBody(req.body)
       if (!parsed.ok) {

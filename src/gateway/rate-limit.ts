@@ -1,11 +1,16 @@
 /**
  * Per app × command rate limits (spec §1.4): a token bucket holding one second of calls, refilled
- * continuously. Over the limit → 60007. Buckets live in this process; several instances each keep
- * their own.
+ * continuously. Over the limit → 60007. `LocalRateLimiter` keeps the buckets in this process, so
+ * several instances each keep their own; `RedisRateLimiter` (redis-rate-limit.ts) shares one
+ * bucket per app × command among all of them.
  */
 export interface RateLimiter {
-  /** True when a call may proceed; false when the bucket is empty. */
-  take(key: string, perSecond: number, nowMs: number): boolean
+  /**
+   * True when a call may proceed; false when the bucket is empty. A shared limiter answers with a
+   * promise; the local one answers at once, so the common path never waits a turn.
+   */
+  take(key: string, perSecond: number, nowMs: number): boolean | Promise<boolean>
+  close?(): Promise<void>
 }
 
 interface Bucket {

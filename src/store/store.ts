@@ -9,6 +9,14 @@ import type { C2CStore } from './c2c.js'
 import type { GroupReceiptStore, GroupStore } from './groups.js'
 import type { OutboxStore } from './outbox.js'
 
+/** The database cannot be reached or prepared; the CLI exits with code 3. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'StoreUnavailableError'
+  }
+}
+
 export type StoreKind = 'sqlite' | 'postgres'
 
 /** One app's view of the store inside a transaction; one member per concern. */

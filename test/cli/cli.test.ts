@@ -97,6 +97,22 @@ describe('receiptd serve', () => {
     expect(env.stderr).toMatch(/RECEIPTD_PORT/)
   })
 
+  it('exits with code 3 and says why when PostgreSQL cannot be reached', async () => {
+    const r = await runCli([
+      'serve',
+      '--memory',
+      '--port',
+      '0',
+      '--database',
+      'postgres://nobody@127.0.0.1:1/none',
+    ])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toMatch(/receiptd: cannot connect to PostgreSQL/)
+    const bad = await runCli(['serve', '--memory'], { DATABASE_URL: 'mysql://x' })
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/DATABASE_URL: expected a postgres:\/\//)
+  })
+
   it('answers --help for each command', async () => {
     for (const args of [['--help'], ['serve', '--help'], ['usersig', '--help']]) {
       const r = await runCli(args)

@@ -1,12 +1,16 @@
 /**
- * Starts a real receiptd on a random port with an in-memory store, and calls it over HTTP the way
- * SDKs do: query parameters, a UserSig made by Tencent's official generator, a JSON body.
+ * Starts a real receiptd on a random port, and calls it over HTTP the way SDKs do: query
+ * parameters, a UserSig made by Tencent's official generator, a JSON body. The store is SQLite in
+ * memory, or with RECEIPTD_TEST_STORE=postgres a fresh PostgreSQL schema per server (dropped on
+ * close), so suites run in parallel on one database without meeting.
  */
+import pg from 'pg'
 import { Api } from 'tls-sig-api-v2'
 import type { AppConfig, Config } from '../../src/config/config.js'
 import { defaultGroupReceiptTypes, defaultLimits, defaults } from '../../src/config/config.js'
 import type { Clock } from '../../src/domain/clock.js'
 import { createLogger, startReceiptd, type Receiptd } from '../../src/main.js'
+import { dropSchema, freshSchema, TEST_STORE, testDatabaseUrl } from './stores.js'
 
 /** The sample key of every official TLSSigAPIv2 README (spec §2.2). */
 export const SAMPLE_KEY = '5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e'
@@ -28,7 +32,15 @@ export function testApp(overrides: Partial<AppConfig> = {}): AppConfig {
 export function testConfig(apps: AppConfig[] = [testApp()], server: Partial<Config['server']> = {}): Config {
   return {
     server: { ...defaults.server, port: 0, ...server },
-    store: { ...defaults.store, memory: true },
+    store:
+      TEST_STORE === 'postgres'
+        ? {
+            ...defaults.store,
+            databaseUrl: testDatabaseUrl(),
+            postgres: { ...defaults.store.postgres, schema: freshSchema(), poolMax: 4 },
+          }
+        : { ...defaults.store, memory: true },
+    redis: { url: undefined },
     log: { level: 'silent' },
     apps,
     configFile: undefined,
@@ -54,10 +66,13 @@ export interface CallOptions {
 
 export class TestServer {
   readonly receiptd: Receiptd
+  readonly config: Config
   readonly #sigs = new Map<string, string>()
+  #pool: pg.Pool | undefined
 
-  constructor(receiptd: Receiptd) {
+  constructor(receiptd: Receiptd, config: Config) {
     this.receiptd = receiptd
+    this.config = config
   }
 
   get url(): string {
@@ -95,8 +110,23 @@ export class TestServer {
     })
   }
 
-  close(): Promise<void> {
-    return this.receiptd.close()
+  /** Runs SQL on the server's PostgreSQL schema, for tests that look inside the store. */
+  async sql<R extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<R[]> {
+    const { databaseUrl, postgres } = this.config.store
+    if (databaseUrl === undefined) throw new Error('sql(): this test server runs on SQLite')
+    this.#pool ??= new pg.Pool({
+      connectionString: databaseUrl,
+      max: 1,
+      options: `-c search_path=${postgres.schema}`,
+    })
+    return (await this.#pool.query<R>(text, params)).rows
+  }
+
+  async close(): Promise<void> {
+    await this.#pool?.end()
+    await this.receiptd.close()
+    const { databaseUrl, postgres } = this.config.store
+    if (databaseUrl !== undefined) await dropSchema(databaseUrl, postgres.schema)
   }
 }
 
@@ -105,5 +135,5 @@ export async function startTestServer(
   options: { clock?: Clock } = {},
 ): Promise<TestServer> {
   const receiptd = await startReceiptd(config, { ...options, logger: createLogger('silent') })
-  return new TestServer(receiptd)
+  return new TestServer(receiptd, config)
 }

@@ -6,7 +6,7 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { commands } from '../../src/api/commands.js'
-import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
+import { snapshot } from '../helpers/inspect.js'
 import { ADMIN, SDK_APP_ID, startTestServer, type TestServer } from '../helpers/server.js'
 import { sampleBodies } from './samples.js'
 
@@ -18,17 +18,6 @@ beforeAll(async () => {
   await server.call('im_open_login_svc/multiaccount_import', { Accounts: ['alice', 'bob', 'carol'] })
 })
 afterAll(() => server.close())
-
-/** Every row of every table, as text: equal before and after means nothing changed. */
-function snapshot(): string {
-  const db = (server.receiptd.store as SqliteStore).database
-  const tables = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-    .all() as { name: string }[]
-  return tables
-    .map((t) => `${t.name}:${JSON.stringify(db.prepare(`SELECT * FROM "${t.name}"`).all())}`)
-    .join('\n')
-}
 
 const json = fc.jsonValue({ maxDepth: 4 })
 const weird = fc.oneof(
@@ -89,10 +78,10 @@ async function expectEnvelope(res: Response): Promise<{ ActionStatus: string; Er
 
 /** Sends, and checks a refused request changed nothing stored. */
 async function send(path: string, body: unknown, raw?: string | Buffer): Promise<void> {
-  const before = snapshot()
+  const before = await snapshot(server)
   const res = await server.post(path, body, raw === undefined ? {} : { rawBody: raw })
   const answer = await expectEnvelope(res)
-  if (answer.ActionStatus === 'FAIL') expect(snapshot()).toBe(before)
+  if (answer.ActionStatus === 'FAIL') expect(await snapshot(server)).toBe(before)
 }
 
 describe('fuzzing every command', () => {

@@ -6,15 +6,23 @@ import type { PoolClient } from 'pg'
 import { MigrationError, readMigrations, refuseNewer, type Migration } from '../migrations.js'
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url)
-/** An arbitrary constant shared by every receiptd: the key of the migration lock. */
-const MIGRATION_LOCK = 7_338_119_004
+/** An arbitrary constant shared by every receiptd: with the schema, the key of the migration lock. */
+const MIGRATION_LOCK = 733_811_900
 
+export const quoteIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`
+
+/** Instances on one schema wait for each other; those on other schemas (tests, tenants) do not. */
 export async function migratePostgres(
   client: PoolClient,
+  schema: string,
   migrations: readonly Migration[] = readMigrations(MIGRATIONS_DIR),
 ): Promise<number[]> {
-  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
+  const lockKey = [MIGRATION_LOCK, schema]
+  await client.query('SELECT pg_advisory_lock($1, hashtext($2))', lockKey)
   try {
+    // Under the lock: two instances creating one schema at once would otherwise collide.
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`)
+    await client.query(`SET search_path TO ${quoteIdent(schema)}`)
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
     const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations')
@@ -40,6 +48,6 @@ export async function migratePostgres(
     }
     return done
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK])
+    await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', lockKey)
   }
 }

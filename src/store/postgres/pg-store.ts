@@ -6,8 +6,12 @@
  * function, which is why `fn` must do nothing but store calls.
  */
 import pg from 'pg'
-import type { Store, Tx } from '../store.js'
+import { StoreUnavailableError, type Store, type Tx } from '../store.js'
 import { PgAccounts } from './pg-accounts.js'
+import { PgC2C } from './pg-c2c.js'
+import { PgGroupReceipts } from './pg-group-receipts.js'
+import { PgGroups } from './pg-groups.js'
+import { MigrationError } from '../migrations.js'
 import { migratePostgres } from './pg-migrate.js'
 import { PgOutbox } from './pg-outbox.js'
 
@@ -21,24 +25,30 @@ export interface Queryable {
 
 export interface PgStoreOptions {
   url: string
-  /** Tables live in this schema (created when missing); lets tests and tenants share a database. */
+  /**
+   * Tables live in this schema (created when missing); lets tests and tenants share a database.
+   * A plain identifier (`[A-Za-z_][A-Za-z0-9_]*`), checked by the config.
+   */
   schema: string
   poolMax: number
   connectionTimeoutMs: number
   idleTimeoutMs: number
 }
 
-export class StoreUnavailableError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'StoreUnavailableError'
-  }
-}
-
 const RETRYABLE = new Set(['40001', '40P01'])
 const MAX_ATTEMPTS = 5
 
-const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`
+/**
+ * Counters, seqs and times are BIGINT columns; every value receiptd stores is a safe integer, so
+ * int8 (and count(*)) come back as numbers rather than pg's default strings.
+ */
+const INT8_OID = 20
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+}
 
 export class PgStore implements Store {
   readonly kind = 'postgres' as const
@@ -55,12 +65,12 @@ export class PgStore implements Store {
       max: options.poolMax,
       connectionTimeoutMillis: options.connectionTimeoutMs,
       idleTimeoutMillis: options.idleTimeoutMs,
+      // In the startup packet, so no pooled connection can ever run a query outside the schema.
+      options: `-c search_path=${options.schema}`,
+      types,
     })
     // Idle clients that lose their server emit here; without a listener the process would crash.
     pool.on('error', () => undefined)
-    pool.on('connect', (client) => {
-      client.query(`SET search_path TO ${quoteIdent(options.schema)}`).catch(() => undefined)
-    })
     let client: pg.PoolClient
     try {
       client = await pool.connect()
@@ -69,13 +79,14 @@ export class PgStore implements Store {
       throw new StoreUnavailableError(`cannot connect to PostgreSQL: ${(e as Error).message}`)
     }
     try {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`)
-      await client.query(`SET search_path TO ${quoteIdent(options.schema)}`)
-      await migratePostgres(client)
+      await migratePostgres(client, options.schema)
     } catch (e) {
-      client.release()
+      client.release(true)
       await pool.end().catch(() => undefined)
-      throw e
+      if (e instanceof MigrationError) throw e
+      throw new StoreUnavailableError(
+        `cannot prepare schema ${options.schema} in PostgreSQL: ${(e as Error).message}`,
+      )
     }
     client.release()
     return new PgStore(pool)
@@ -84,17 +95,22 @@ export class PgStore implements Store {
   async transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.#pool.connect()
+      let broken = false
       try {
         await client.query('BEGIN')
         const result = await fn(this.#txFor(client, sdkAppId))
         await client.query('COMMIT')
         return result
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined)
+        // A connection that cannot even roll back is broken: it leaves the pool instead of returning.
+        broken = await client.query('ROLLBACK').then(
+          () => false,
+          () => true,
+        )
         const code = (e as { code?: string }).code
         if (code === undefined || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw e
       } finally {
-        client.release()
+        client.release(broken)
       }
     }
   }
@@ -102,6 +118,9 @@ export class PgStore implements Store {
   #txFor(client: Queryable, sdkAppId: number): Tx {
     return {
       accounts: new PgAccounts(client, sdkAppId),
+      c2c: new PgC2C(client, sdkAppId),
+      groups: new PgGroups(client, sdkAppId),
+      groupReceipts: new PgGroupReceipts(client, sdkAppId),
       outbox: new PgOutbox(client, sdkAppId),
     }
   }

@@ -20,7 +20,7 @@ describe('create_group', () => {
       MemberList: [{ Member_Account: 'bob', Role: 'Admin' }, { Member_Account: 'alice' }],
     })
     expect(r.GroupId).toBe('team')
-    const [e] = events()
+    const [e] = await events()
     expect(e).toMatchObject({ command: 'Group.CallbackAfterCreateGroup', ordering_key: 'group:team' })
     expect(e!.body).toEqual({
       CallbackCommand: 'Group.CallbackAfterCreateGroup',

@@ -47,7 +47,7 @@ describe('group_msg_get_simple', () => {
 describe('group_msg_recall', () => {
   it('answers RetCode per seq, hides recalled messages, ends their receipts, fires Group.CallbackAfterRecallMsg', async () => {
     const events = outboxReader(server)
-    events()
+    await events()
     const r = await ok(server, 'group_msg_recall', {
       GroupId: 'h',
       MsgSeqList: [{ MsgSeq: 2 }, { MsgSeq: 6 }, { MsgSeq: 99 }],
@@ -57,7 +57,7 @@ describe('group_msg_recall', () => {
       { MsgSeq: 6, RetCode: 10030 },
       { MsgSeq: 99, RetCode: 10030 },
     ])
-    expect(events().map((e) => e.body)).toEqual([
+    expect((await events()).map((e) => e.body)).toEqual([
       {
         CallbackCommand: 'Group.CallbackAfterRecallMsg',
         GroupId: 'h',

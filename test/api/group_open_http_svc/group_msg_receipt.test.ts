@@ -36,9 +36,9 @@ const detail = (seq: number, Filter: number, Count = 200, Cursor = '') =>
 describe('group_msg_receipt', () => {
   it('records a read once and fires one Group.CallbackAfterReadReceipt as spec §7.8', async () => {
     const events = outboxReader(server)
-    events()
+    await events()
     await ack('a', [1, 2, 50])
-    expect(events().map((e) => e.body)).toEqual([
+    expect((await events()).map((e) => e.body)).toEqual([
       {
         CallbackCommand: 'Group.CallbackAfterReadReceipt',
         GroupId: 'r',
@@ -51,7 +51,7 @@ describe('group_msg_receipt', () => {
     ])
     await ack('a', [1])
     await ack('owner', [1]) // the sender's own message: ignored
-    expect(events()).toEqual([])
+    expect(await events()).toEqual([])
     expect(await counts(1)).toEqual({ Code: 0, MsgSeq: 1, ReadNum: 1, UnreadNum: 2 })
   })
 

@@ -1,6 +1,6 @@
 /** Shared set-up for the group API tests: accounts, groups and messages made over HTTP. */
 import { expect } from 'vitest'
-import type { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js'
+import { outboxRows, type OutboxRow } from '../../helpers/inspect.js'
 import type { Envelope, TestServer } from '../../helpers/server.js'
 
 export const G = 'group_open_http_svc/'
@@ -58,21 +58,12 @@ export async function send(
   return r.MsgSeq as number
 }
 
-export interface OutboxRow {
-  command: string
-  ordering_key: string
-  body: Record<string, unknown>
-}
-
 /** Webhook events recorded since the last call (outbox rows are committed with the change). */
-export function outboxReader(server: TestServer): () => OutboxRow[] {
-  const db = (server.receiptd.store as SqliteStore).database
+export function outboxReader(server: TestServer): () => Promise<Omit<OutboxRow, 'id'>[]> {
   let last = 0
-  return () => {
-    const rows = db
-      .prepare('SELECT id, command, ordering_key, body FROM outbox WHERE id > ? ORDER BY id')
-      .all(last) as { id: number; command: string; ordering_key: string; body: string }[]
+  return async () => {
+    const rows = await outboxRows(server, last)
     if (rows.length > 0) last = rows[rows.length - 1]!.id
-    return rows.map((r) => ({ command: r.command, ordering_key: r.ordering_key, body: JSON.parse(r.body) }))
+    return rows.map(({ command, ordering_key, body }) => ({ command, ordering_key, body }))
   }
 }

@@ -14,7 +14,7 @@ afterAll(() => server.close())
 describe('add_group_member', () => {
   it('answers a Result per member: 1 added, 2 already a member (or repeated), 0 not imported', async () => {
     const events = outboxReader(server)
-    events()
+    await events()
     const r = await ok(server, 'add_group_member', {
       GroupId: 'club',
       MemberList: [
@@ -30,7 +30,7 @@ describe('add_group_member', () => {
       { Member_Account: 'ghost', Result: 0 },
       { Member_Account: 'dave', Result: 2 },
     ])
-    expect(events().map((e) => e.body)).toEqual([
+    expect((await events()).map((e) => e.body)).toEqual([
       {
         CallbackCommand: 'Group.CallbackAfterNewMemberJoin',
         GroupId: 'club',
@@ -84,9 +84,9 @@ describe('add_group_member', () => {
 describe('delete_group_member', () => {
   it('removes members, succeeds for non-members, fires Group.CallbackAfterMemberExit once', async () => {
     const events = outboxReader(server)
-    events()
+    await events()
     await ok(server, 'delete_group_member', { GroupId: 'club', MemberToDel_Account: ['b', 'erin'] })
-    expect(events().map((e) => e.body)).toEqual([
+    expect((await events()).map((e) => e.body)).toEqual([
       {
         CallbackCommand: 'Group.CallbackAfterMemberExit',
         GroupId: 'club',
@@ -98,7 +98,7 @@ describe('delete_group_member', () => {
       },
     ])
     await ok(server, 'delete_group_member', { GroupId: 'club', MemberToDel_Account: ['erin'] })
-    expect(events()).toEqual([])
+    expect(await events()).toEqual([])
   })
 
   it('answers 10004 for the owner, AVChatRoom, a bad list; 60015 for a non-string; 10010 unknown group', async () => {
@@ -129,9 +129,9 @@ describe('destroy_group', () => {
     await makeGroup(server, 'doomed', 'owner', ['a'])
     await send(server, 'doomed', 'a')
     const events = outboxReader(server)
-    events()
+    await events()
     await ok(server, 'destroy_group', { GroupId: 'doomed' })
-    expect(events().map((e) => e.body)).toEqual([
+    expect((await events()).map((e) => e.body)).toEqual([
       {
         CallbackCommand: 'Group.CallbackAfterGroupDestroyed',
         GroupId: 'doomed',

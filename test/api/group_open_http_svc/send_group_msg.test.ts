@@ -25,7 +25,7 @@ const msg = (extra: Record<string, unknown>) => ({
 describe('send_group_msg', () => {
   it('answers MsgSeq from 1 and MsgTime, and fires Group.CallbackAfterSendMsg as spec §7.7', async () => {
     const events = outboxReader(server)
-    events()
+    await events()
     const r = await ok(server, 'send_group_msg', msg({ From_Account: 'a', Random: 1, CloudCustomData: 'cd' }))
     expect(r).toEqual({
       ActionStatus: 'OK',
@@ -35,7 +35,7 @@ describe('send_group_msg', () => {
       MsgSeq: 1,
       MsgDropReason: '',
     })
-    expect(events()).toEqual([
+    expect(await events()).toEqual([
       {
         command: 'Group.CallbackAfterSendMsg',
         ordering_key: 'group:chat',

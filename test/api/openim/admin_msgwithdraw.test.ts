@@ -30,7 +30,7 @@ describe('admin_msgwithdraw', () => {
     expect((await unread(server, 'Jonh')).AllC2CUnreadMsgNum).toBe(2)
     expect(await withdraw({ MsgKey: a })).toEqual({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 })
     expect((await unread(server, 'Jonh')).AllC2CUnreadMsgNum).toBe(1)
-    const event = outbox(server, 'C2C.CallbackAfterMsgWithDraw').at(-1)!
+    const event = (await outbox(server, 'C2C.CallbackAfterMsgWithDraw')).at(-1)!
     expect(event.ordering_key).toBe('c2c:Jonh:jared')
     expect(JSON.stringify(event.body)).toBe(
       JSON.stringify({
@@ -75,11 +75,11 @@ describe('admin_msgwithdraw', () => {
     ['MsgKey is over 32 bits', { MsgKey: '4294967296_1_1' }, 90054],
     ['MsgKey is a number', { MsgKey: 123 }, 90054],
   ])('answers the code when %s', async (_name, fields, code) => {
-    const events = outbox(server).length
+    const events = (await outbox(server)).length
     expect(await withdraw({ MsgKey: '1_1_1', ...fields })).toMatchObject({
       ActionStatus: 'FAIL',
       ErrorCode: code,
     })
-    expect(outbox(server).length).toBe(events)
+    expect((await outbox(server)).length).toBe(events)
   })
 })

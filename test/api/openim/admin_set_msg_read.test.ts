@@ -32,7 +32,7 @@ afterAll(() => server.close())
 
 const setRead = (fields: Record<string, unknown>) =>
   server.call('openim/admin_set_msg_read', { Report_Account: 'dramon1', Peer_Account: 'dramon2', ...fields })
-const lastReport = () => outbox(server, 'C2C.CallbackAfterMsgReport').at(-1)
+const lastReport = async () => (await outbox(server, 'C2C.CallbackAfterMsgReport')).at(-1)
 
 describe('admin_set_msg_read', () => {
   it('reads up to a past MsgReadTime sent as a string; later messages stay unread', async () => {
@@ -48,7 +48,7 @@ describe('admin_set_msg_read', () => {
         { Peer_Account: 'dramon3', C2CUnreadMsgNum: 1 },
       ],
     })
-    const event = lastReport()!
+    const event = (await lastReport())!
     expect(event.ordering_key).toBe('c2c:dramon1:dramon2')
     expect(JSON.stringify(event.body)).toBe(
       JSON.stringify({
@@ -62,18 +62,18 @@ describe('admin_set_msg_read', () => {
   })
 
   it('never moves the read time back, and still records the event', async () => {
-    const events = outbox(server).length
+    const events = (await outbox(server)).length
     expect(await setRead({ MsgReadTime: T0 })).toMatchObject({ ErrorCode: 0 })
     expect((await unread(server, 'dramon1', ['dramon2'])).C2CUnreadMsgNumList).toEqual([
       { Peer_Account: 'dramon2', C2CUnreadMsgNum: 1 },
     ])
-    expect(outbox(server).length).toBe(events + 1)
-    expect(lastReport()!.body).toMatchObject({ LastReadTime: T0 + 10, UnreadMsgNum: 2 })
+    expect((await outbox(server)).length).toBe(events + 1)
+    expect((await lastReport())!.body).toMatchObject({ LastReadTime: T0 + 10, UnreadMsgNum: 2 })
   })
 
   it('treats a future MsgReadTime as now, so later messages count again', async () => {
     await setRead({ MsgReadTime: T0 + 10_000 })
-    expect(lastReport()!.body).toMatchObject({ LastReadTime: T0 + 100, UnreadMsgNum: 1 })
+    expect((await lastReport())!.body).toMatchObject({ LastReadTime: T0 + 100, UnreadMsgNum: 1 })
     clock.advanceSeconds(1)
     await server.call('openim/sendmsg', {
       From_Account: 'dramon2',
@@ -88,7 +88,7 @@ describe('admin_set_msg_read', () => {
     await setRead({ Peer_Account: 'dramon3' })
     await setRead({})
     expect((await unread(server, 'dramon1')).AllC2CUnreadMsgNum).toBe(0)
-    expect(lastReport()!.body).toMatchObject({ LastReadTime: clock.nowSeconds(), UnreadMsgNum: 0 })
+    expect((await lastReport())!.body).toMatchObject({ LastReadTime: clock.nowSeconds(), UnreadMsgNum: 0 })
   })
 
   it('succeeds for a conversation with no message', async () => {
@@ -97,7 +97,7 @@ describe('admin_set_msg_read', () => {
     ).toMatchObject({
       ErrorCode: 0,
     })
-    expect(lastReport()!.body).toMatchObject({ LastReadTime: 5, UnreadMsgNum: 0 })
+    expect((await lastReport())!.body).toMatchObject({ LastReadTime: 5, UnreadMsgNum: 0 })
   })
 
   it.each([
@@ -111,8 +111,8 @@ describe('admin_set_msg_read', () => {
     ['MsgReadTime is negative', { MsgReadTime: -1 }, 90001],
     ['MsgReadTime is a fraction', { MsgReadTime: 1.5 }, 90001],
   ])('answers the code when %s, and records nothing', async (_name, fields, code) => {
-    const events = outbox(server).length
+    const events = (await outbox(server)).length
     expect(await setRead(fields)).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: code })
-    expect(outbox(server).length).toBe(events)
+    expect((await outbox(server)).length).toBe(events)
   })
 })

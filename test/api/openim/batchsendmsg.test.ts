@@ -34,7 +34,7 @@ describe('batchsendmsg', () => {
     })
     expect((await unread(server, 'bob')).AllC2CUnreadMsgNum).toBe(1)
     expect((await unread(server, 'carol')).AllC2CUnreadMsgNum).toBe(1)
-    expect(outbox(server)).toEqual([])
+    expect(await outbox(server)).toEqual([])
   })
 
   it('answers SomeError with ErrorList 70107 for recipients that are not accounts', async () => {

@@ -145,11 +145,11 @@ async function apply(s: Step, model: C2CModel, users: string[], ghost: string): 
       return
     case 'send': {
       const [from, to] = [users[s.from]!, users[s.to]!]
-      const sends = outbox(server, 'C2C.CallbackAfterSendMsg').length
+      const sends = (await outbox(server, 'C2C.CallbackAfterSendMsg')).length
       const r = await server.call('openim/sendmsg', sendBody(s, from, { To_Account: to }, body))
       const m = model.send(from, to, s.seq, s.random, now, body, s.o)
       expect(r).toMatchObject({ ErrorCode: 0, MsgKey: m.key, MsgTime: now })
-      const events = outbox(server, 'C2C.CallbackAfterSendMsg')
+      const events = await outbox(server, 'C2C.CallbackAfterSendMsg')
       expect(events.length).toBe(sends + (m.delivered ? 1 : 0))
       if (m.delivered) expect(events.at(-1)!.body.UnreadMsgNum).toBe(model.total(to, users))
       return
@@ -185,7 +185,7 @@ async function apply(s: Step, model: C2CModel, users: string[], ghost: string): 
       })
       const code = model.withdraw(from, to, key)
       expect(r.ErrorCode).toBe(code)
-      if (code === 0) expect(outbox(server).at(-1)!.body.UnreadMsgNum).toBe(model.total(to, users))
+      if (code === 0) expect((await outbox(server)).at(-1)!.body.UnreadMsgNum).toBe(model.total(to, users))
       return
     }
     case 'read': {
@@ -203,7 +203,7 @@ async function apply(s: Step, model: C2CModel, users: string[], ghost: string): 
       })
       expect(r.ErrorCode).toBe(0)
       const readTime = model.setRead(reader, peer, t, now)
-      expect(outbox(server).at(-1)!.body).toEqual({
+      expect((await outbox(server)).at(-1)!.body).toEqual({
         CallbackCommand: 'C2C.CallbackAfterMsgReport',
         ...{ Report_Account: reader, Peer_Account: peer, LastReadTime: readTime },
         UnreadMsgNum: model.total(reader, users),

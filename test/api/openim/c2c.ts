@@ -1,7 +1,7 @@
 /**
  * Helpers for the openim tests: accounts, a text MsgBody, and the outbox rows the store recorded.
  */
-import type { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js'
+import { outboxRows, type OutboxRow } from '../../helpers/inspect.js'
 import type { TestServer } from '../../helpers/server.js'
 
 export const text = (t: string) => [{ MsgType: 'TIMTextElem', MsgContent: { Text: t } }]
@@ -15,22 +15,13 @@ export async function importAccounts(server: TestServer, ...ids: string[]): Prom
   if (r.ErrorCode !== 0) throw new Error(`import failed: ${JSON.stringify(r)}`)
 }
 
-export interface OutboxRow {
-  command: string
-  ordering_key: string
-  body: Record<string, unknown>
-}
+export type { OutboxRow } from '../../helpers/inspect.js'
 
-export function outbox(server: TestServer, command?: string): OutboxRow[] {
-  const db = (server.receiptd.store as SqliteStore).database
-  const rows = db.prepare('SELECT command, ordering_key, body FROM outbox ORDER BY id').all() as {
-    command: string
-    ordering_key: string
-    body: string
-  }[]
-  return rows
+/** The outbox rows the store recorded, oldest first; only those of `command` when given. */
+export async function outbox(server: TestServer, command?: string): Promise<Omit<OutboxRow, 'id'>[]> {
+  return (await outboxRows(server))
     .filter((r) => command === undefined || r.command === command)
-    .map((r) => ({ ...r, body: JSON.parse(r.body) as Record<string, unknown> }))
+    .map(({ command, ordering_key, body }) => ({ command, ordering_key, body }))
 }
 
 export async function unread(server: TestServer, user: string, peers?: string[]) {

@@ -48,7 +48,7 @@ const peerRead = async () => {
 describe('c2c_msg_read_receipt', () => {
   it('sets IsPeerRead, leaves unread counts alone, records no webhook, and repeats harmlessly', async () => {
     const key = await send()
-    const events = outbox(server).length
+    const events = (await outbox(server)).length
     for (let i = 0; i < 2; i++) {
       expect(await receipt([item(key), item(key)])).toEqual({
         ActionStatus: 'OK',
@@ -58,7 +58,7 @@ describe('c2c_msg_read_receipt', () => {
     }
     expect((await peerRead())[key]).toBe(1)
     expect((await unread(server, 'user1')).AllC2CUnreadMsgNum).toBe(1)
-    expect(outbox(server).length).toBe(events)
+    expect((await outbox(server)).length).toBe(events)
   })
 
   it('skips unknown keys and messages sent without IsNeedReadReceipt', async () => {

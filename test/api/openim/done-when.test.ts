@@ -76,12 +76,12 @@ it('import A and B → send with receipt → receipt → set read, as issue 3 de
     AllC2CUnreadMsgNum: 1,
     C2CUnreadMsgNumList: [{ Peer_Account: 'A', C2CUnreadMsgNum: 1 }],
   })
-  expect(outbox(server, 'C2C.CallbackAfterMsgReport')).toEqual([])
+  expect(await outbox(server, 'C2C.CallbackAfterMsgReport')).toEqual([])
 
   const read = await call('openim/admin_set_msg_read', { Report_Account: 'B', Peer_Account: 'A' })
   expect(read).toEqual({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 })
   expect((await unread(server, 'B')).AllC2CUnreadMsgNum).toBe(0)
-  expect(outbox(server, 'C2C.CallbackAfterMsgReport')).toEqual([
+  expect(await outbox(server, 'C2C.CallbackAfterMsgReport')).toEqual([
     {
       command: 'C2C.CallbackAfterMsgReport',
       ordering_key: 'c2c:A:B',

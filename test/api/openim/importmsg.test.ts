@@ -49,7 +49,7 @@ describe('importmsg', () => {
     await importMsg({ SyncFromOldSystem: 5 })
     await importMsg({ SyncFromOldSystem: 1 })
     expect((await unread(server, 'bob')).AllC2CUnreadMsgNum).toBe(2)
-    expect(outbox(server)).toEqual([])
+    expect(await outbox(server)).toEqual([])
   })
 
   it('keeps the first import of a MsgKey, also when From and To are swapped', async () => {

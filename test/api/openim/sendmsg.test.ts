@@ -44,7 +44,7 @@ describe('sendmsg', () => {
       MsgTime: now(),
       MsgKey: `48374_2837546_${now()}`,
     })
-    const event = outbox(server, 'C2C.CallbackAfterSendMsg').at(-1)!
+    const event = (await outbox(server, 'C2C.CallbackAfterSendMsg')).at(-1)!
     expect(event.ordering_key).toBe('c2c:alice:bob')
     expect(JSON.stringify(event.body)).toBe(
       JSON.stringify({
@@ -98,12 +98,12 @@ describe('sendmsg', () => {
   it('treats a repeat in the same second with the same MsgRandom as the same message', async () => {
     clock.advanceSeconds(1)
     const before = (await unread(server, 'bob')).AllC2CUnreadMsgNum as number
-    const events = outbox(server).length
+    const events = (await outbox(server)).length
     const a = await send({ MsgRandom: 999, MsgSeq: 1 })
     const b = await send({ MsgRandom: 999, MsgSeq: 2 })
     expect(b.MsgKey).toBe(a.MsgKey)
     expect((await unread(server, 'bob')).AllC2CUnreadMsgNum).toBe(before + 1)
-    expect(outbox(server).length).toBe(events + 1)
+    expect((await outbox(server)).length).toBe(events + 1)
   })
 
   it('does not count NoUnread, MsgLifeTime 0 or messages to oneself; stores no online-only message', async () => {
@@ -113,7 +113,7 @@ describe('sendmsg', () => {
     await send({ From_Account: 'bob', To_Account: 'bob' })
     expect((await unread(server, 'bob')).AllC2CUnreadMsgNum).toBe(before)
     expect((await history('bob', 'alice')).some((m) => m.MsgKey === online.MsgKey)).toBe(false)
-    expect(outbox(server, 'C2C.CallbackAfterSendMsg').at(-2)!.body.OnlineOnlyFlag).toBe(1)
+    expect((await outbox(server, 'C2C.CallbackAfterSendMsg')).at(-2)!.body.OnlineOnlyFlag).toBe(1)
   })
 
   it('clamps MsgLifeTime above 7 days instead of refusing it', async () => {
@@ -127,9 +127,9 @@ describe('sendmsg', () => {
   })
 
   it('records no AfterSendMsg event with ForbidAfterSendMsgCallback', async () => {
-    const events = outbox(server).length
+    const events = (await outbox(server)).length
     await send({ ForbidCallbackControl: ['ForbidAfterSendMsgCallback'] })
-    expect(outbox(server).length).toBe(events)
+    expect((await outbox(server)).length).toBe(events)
   })
 
   const long = 'x'.repeat(12 * 1024)
@@ -171,11 +171,11 @@ describe('sendmsg', () => {
     ['IsNeedReadReceipt is 2', { IsNeedReadReceipt: 2 }, 20001],
     ['OfflinePushInfo is an array', { OfflinePushInfo: [] }, 20001],
   ])('answers the code when %s, and stores nothing', async (_name, fields, code) => {
-    const events = outbox(server).length
+    const events = (await outbox(server)).length
     const before = await history('bob', 'alice')
     const r = await send(fields)
     expect(r).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: code })
-    expect(outbox(server).length).toBe(events)
+    expect((await outbox(server)).length).toBe(events)
     expect(await history('bob', 'alice')).toEqual(before)
   })
 

@@ -1,0 +1,43 @@
+/** Validators of single config values; each failure is a `ConfigError` naming the key. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+export type Obj = Record<string, unknown>
+
+export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+export function checkKeys(o: Obj, at: string, allowed: readonly string[]): void {
+  for (const key of Object.keys(o)) {
+    if (!allowed.includes(key)) {
+      throw new ConfigError(
+        `${at ? at + '.' : ''}${key}: unknown setting (expected one of ${allowed.join(', ')})`,
+      )
+    }
+  }
+}
+
+export function int(v: unknown, at: string, min: number, max: number): number {
+  const n = typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${at}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`)
+  }
+  return n
+}
+
+export function str(v: unknown, at: string, { allowEmpty = false } = {}): string {
+  if (typeof v !== 'string' || (!allowEmpty && v.length === 0)) {
+    throw new ConfigError(`${at}: expected a non-empty string, got ${JSON.stringify(v)}`)
+  }
+  return v
+}
+
+export function bool(v: unknown, at: string): boolean {
+  if (typeof v === 'boolean') return v
+  if (v === 'true' || v === '1') return true
+  if (v === 'false' || v === '0' || v === '') return false
+  throw new ConfigError(`${at}: expected true or false, got ${JSON.stringify(v)}`)
+}

@@ -1,0 +1,221 @@
+/**
+ * C2CStore on PostgreSQL, for several instances writing at once. Counters change by `x = x + d`
+ * only; a message and the counters it moves are written by one statement (data-modifying CTEs),
+ * so each call is one or two round trips. markRead locks the reader's conversation row before it
+ * recounts, and every writer of that row waits on the lock and then re-checks `read_time` on the
+ * newest version (READ COMMITTED), so no increment is lost or counted twice.
+ */
+import type { UserId } from '../../domain/accounts/user-id.js'
+import type { MsgKey } from '../../domain/c2c/msg-key.js'
+import type { NewMessage, StoredMessage } from '../../domain/c2c/rules.js'
+import type { AddOutcome, C2CStore, HistoryPage, HistoryQuery, ReadOutcome, WithdrawOutcome } from '../c2c.js'
+import type { Queryable } from './pg-store.js'
+
+interface MessageRow {
+  from_id: string
+  to_id: string
+  msg_seq: number
+  msg_random: number
+  msg_time: number
+  msg_key: string
+  body: string
+  cloud_custom_data: string
+  need_receipt: boolean
+  peer_read: boolean
+  recalled: boolean
+  counted: boolean
+  sender_sees: boolean
+}
+
+const pair = (a: UserId, b: UserId): [UserId, UserId] => (a < b ? [a, b] : [b, a])
+
+function toMessage(r: MessageRow): StoredMessage {
+  return {
+    from: r.from_id as UserId,
+    to: r.to_id as UserId,
+    msgSeq: r.msg_seq,
+    msgRandom: r.msg_random,
+    msgTime: r.msg_time,
+    msgKey: r.msg_key as MsgKey,
+    body: JSON.parse(r.body) as StoredMessage['body'],
+    cloudCustomData: JSON.parse(r.cloud_custom_data) as string,
+    needReadReceipt: r.need_receipt,
+    senderSees: r.sender_sees,
+    counted: r.counted,
+    recalled: r.recalled,
+    peerRead: r.peer_read,
+  }
+}
+
+/** The recipient's total, as changed by this statement's `tot` CTE or as it stands. */
+const TOTAL_AFTER = `coalesce((SELECT unread FROM tot),
+  (SELECT unread FROM c2c_unread_totals WHERE app_id = $1 AND user_id = $2), 0) AS total`
+
+export class PgC2C implements C2CStore {
+  readonly #db: Queryable
+  readonly #app: number
+
+  constructor(db: Queryable, sdkAppId: number) {
+    this.#db = db
+    this.#app = sdkAppId
+  }
+
+  async addMessage(m: NewMessage): Promise<AddOutcome> {
+    const [lo, hi] = pair(m.from, m.to)
+    // A new conversation has read time 0, so a message after 0 starts it at one unread; an existing
+    // one counts it only while its (newest) read time is before the message.
+    const { rows } = await this.#db.query<{ added: boolean; total: number }>(
+      `WITH ins AS (
+         INSERT INTO c2c_messages (app_id, user_lo, user_hi, from_id, to_id, msg_seq, msg_random, msg_time,
+           msg_key, body, cloud_custom_data, need_receipt, counted, sender_sees)
+         VALUES ($1, $4, $5, $3, $2, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         ON CONFLICT (app_id, user_lo, user_hi, msg_key) DO NOTHING RETURNING counted),
+       conv AS (
+         INSERT INTO c2c_conversations AS c (app_id, owner_id, peer_id, unread)
+         SELECT $1, $2, $3, 1 FROM ins WHERE ins.counted AND $8 > 0
+         ON CONFLICT (app_id, owner_id, peer_id) DO UPDATE SET unread = c.unread + 1 WHERE c.read_time < $8
+         RETURNING 1),
+       tot AS (
+         INSERT INTO c2c_unread_totals AS t (app_id, user_id, unread) SELECT $1, $2, 1 FROM conv
+         ON CONFLICT (app_id, user_id) DO UPDATE SET unread = t.unread + 1 RETURNING unread)
+       SELECT EXISTS (SELECT 1 FROM ins) AS added, ${TOTAL_AFTER}`,
+      [
+        this.#app,
+        m.to,
+        m.from,
+        lo,
+        hi,
+        m.msgSeq,
+        m.msgRandom,
+        m.msgTime,
+        m.msgKey,
+        JSON.stringify(m.body),
+        JSON.stringify(m.cloudCustomData),
+        m.needReadReceipt,
+        m.counted,
+        m.senderSees,
+      ],
+    )
+    const r = rows[0]!
+    return r.added ? { added: true, recipientUnreadTotal: r.total } : { added: false }
+  }
+
+  async findSameSecond(
+    from: UserId,
+    to: UserId,
+    msgRandom: number,
+    msgTime: number,
+  ): Promise<MsgKey | undefined> {
+    const [lo, hi] = pair(from, to)
+    const { rows } = await this.#db.query<{ msg_key: MsgKey }>(
+      `SELECT msg_key FROM c2c_messages WHERE app_id = $1 AND user_lo = $2 AND user_hi = $3 AND msg_time = $4
+         AND msg_random = $5 AND from_id = $6 AND to_id = $7 LIMIT 1`,
+      [this.#app, lo, hi, msgTime, msgRandom, from, to],
+    )
+    return rows[0]?.msg_key
+  }
+
+  async withdraw(from: UserId, to: UserId, msgKey: MsgKey): Promise<WithdrawOutcome> {
+    const [lo, hi] = pair(from, to)
+    // `recalled = false` is re-checked on the newest row version, so of two concurrent recalls one wins.
+    const { rows } = await this.#db.query<{ found: boolean; withdrawn: boolean; total: number }>(
+      `WITH msg AS (
+         UPDATE c2c_messages SET recalled = true
+         WHERE app_id = $1 AND user_lo = $4 AND user_hi = $5 AND msg_key = $6 AND from_id = $3 AND to_id = $2
+           AND NOT recalled
+         RETURNING counted, msg_time),
+       conv AS (
+         UPDATE c2c_conversations c SET unread = c.unread - 1 FROM msg
+         WHERE msg.counted AND c.app_id = $1 AND c.owner_id = $2 AND c.peer_id = $3 AND c.read_time < msg.msg_time
+         RETURNING 1),
+       tot AS (
+         UPDATE c2c_unread_totals SET unread = unread - 1
+         WHERE app_id = $1 AND user_id = $2 AND EXISTS (SELECT 1 FROM conv) RETURNING unread)
+       SELECT EXISTS (SELECT 1 FROM c2c_messages WHERE app_id = $1 AND user_lo = $4 AND user_hi = $5
+                AND msg_key = $6 AND from_id = $3 AND to_id = $2) AS found,
+              EXISTS (SELECT 1 FROM msg) AS withdrawn, ${TOTAL_AFTER}`,
+      [this.#app, to, from, lo, hi, msgKey],
+    )
+    const r = rows[0]!
+    if (r.withdrawn) return { withdrawn: true, recipientUnreadTotal: r.total }
+    return { withdrawn: false, reason: r.found ? 'already-recalled' : 'not-found' }
+  }
+
+  async markRead(reader: UserId, peer: UserId, upTo: number): Promise<ReadOutcome> {
+    // The no-op update creates the row when missing and locks it either way, so the recount below
+    // (a new statement, a new snapshot) sees every message whose writer got the lock before us.
+    const { rows } = await this.#db.query<{ read_time: number; unread: number; total: number }>(
+      `INSERT INTO c2c_conversations AS c (app_id, owner_id, peer_id) VALUES ($1, $2, $3)
+       ON CONFLICT (app_id, owner_id, peer_id) DO UPDATE SET read_time = c.read_time
+       RETURNING read_time, unread,
+         coalesce((SELECT unread FROM c2c_unread_totals WHERE app_id = $1 AND user_id = $2), 0) AS total`,
+      [this.#app, reader, peer],
+    )
+    const conv = rows[0]!
+    if (upTo <= conv.read_time) return { readTime: conv.read_time, readerUnreadTotal: conv.total }
+    // Uses c2c_messages_unread: only messages after the new read time are visited.
+    const recount = await this.#db.query<{ total: number }>(
+      `WITH n AS (
+         SELECT count(*) AS n FROM c2c_messages
+         WHERE app_id = $1 AND to_id = $2 AND from_id = $3 AND counted AND NOT recalled AND msg_time > $4),
+       conv AS (
+         UPDATE c2c_conversations SET read_time = $4, unread = unread + ((SELECT n FROM n) - $5)
+         WHERE app_id = $1 AND owner_id = $2 AND peer_id = $3 RETURNING 1),
+       tot AS (
+         INSERT INTO c2c_unread_totals AS t (app_id, user_id, unread)
+         SELECT $1, $2, n - $5 FROM n, conv WHERE n <> $5
+         ON CONFLICT (app_id, user_id) DO UPDATE SET unread = t.unread + excluded.unread RETURNING unread)
+       SELECT ${TOTAL_AFTER}`,
+      [this.#app, reader, peer, upTo, conv.unread],
+    )
+    return { readTime: upTo, readerUnreadTotal: recount.rows[0]!.total }
+  }
+
+  async ackReceipts(reader: UserId, peer: UserId, msgKeys: readonly MsgKey[]): Promise<number> {
+    if (msgKeys.length === 0) return 0
+    const [lo, hi] = pair(reader, peer)
+    const { rowCount } = await this.#db.query(
+      `UPDATE c2c_messages SET peer_read = true
+       WHERE app_id = $1 AND user_lo = $2 AND user_hi = $3 AND from_id = $4 AND to_id = $5
+         AND msg_key = ANY($6::text[]) AND need_receipt AND NOT recalled AND NOT peer_read`,
+      [this.#app, lo, hi, peer, reader, [...new Set(msgKeys)]],
+    )
+    return rowCount ?? 0
+  }
+
+  async unreadTotal(user: UserId): Promise<number> {
+    const { rows } = await this.#db.query<{ unread: number }>(
+      'SELECT unread FROM c2c_unread_totals WHERE app_id = $1 AND user_id = $2',
+      [this.#app, user],
+    )
+    return rows[0]?.unread ?? 0
+  }
+
+  async unreadWith(user: UserId, peers: readonly UserId[]): Promise<Map<UserId, number>> {
+    const out = new Map<UserId, number>(peers.map((p) => [p, 0]))
+    if (out.size === 0) return out
+    const { rows } = await this.#db.query<{ peer_id: UserId; unread: number }>(
+      `SELECT peer_id, unread FROM c2c_conversations
+       WHERE app_id = $1 AND owner_id = $2 AND peer_id = ANY($3::text[])`,
+      [this.#app, user, [...out.keys()]],
+    )
+    for (const r of rows) out.set(r.peer_id, r.unread)
+    return out
+  }
+
+  async history(q: HistoryQuery): Promise<HistoryPage> {
+    const [lo, hi] = pair(q.viewer, q.peer)
+    const b = q.before
+    const params: unknown[] = [this.#app, lo, hi, q.minTime, q.maxTime, q.viewer, q.limit + 1]
+    if (b !== undefined) params.push(b.msgTime, b.msgSeq, b.msgRandom)
+    const { rows } = await this.#db.query<MessageRow>(
+      `SELECT * FROM c2c_messages
+       WHERE app_id = $1 AND user_lo = $2 AND user_hi = $3 AND msg_time BETWEEN $4 AND $5
+         AND (to_id = $6 OR (from_id = $6 AND sender_sees))
+         ${b === undefined ? '' : 'AND (msg_time, msg_seq, msg_random) < ($8, $9, $10)'}
+       ORDER BY msg_time DESC, msg_seq DESC, msg_random DESC LIMIT $7`,
+      params,
+    )
+    return { messages: rows.slice(0, q.limit).map(toMessage), more: rows.length > q.limit }
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * GroupReceiptStore on PostgreSQL (spec §6.11–§6.13), with SQLite's model: a membership's reads
+ * are seq ranges; each receipt message's `read_count` moves by one for each seq a member newly
+ * reads, filtered exactly as `audience` was counted. An acknowledgement locks its membership row,
+ * so two of one member never merge ranges from the same stale read and a leave in flight waits for
+ * it (then takes its reads back); members of one group acknowledge in parallel.
+ */
+import type { UserId } from '../../domain/accounts/user-id.js'
+import type { GroupId } from '../../domain/groups/group-id.js'
+import { clip, mergeRanges, normalize, type SeqRange } from '../../domain/read-state/seq-ranges.js'
+import type { GroupReceiptStore, ReceiptCounts, ReceiptPage } from '../groups.js'
+import { GID } from './pg-group-rows.js'
+import type { Queryable } from './pg-store.js'
+
+export class PgGroupReceipts implements GroupReceiptStore {
+  readonly #db: Queryable
+  readonly #app: number
+
+  constructor(db: Queryable, sdkAppId: number) {
+    this.#db = db
+    this.#app = sdkAppId
+  }
+
+  async acknowledge(
+    groupId: GroupId,
+    reader: UserId,
+    seqs: readonly SeqRange[],
+  ): Promise<ReceiptCounts[] | 'not-member'> {
+    const found = await this.#db.query<{
+      gid: number
+      last_seq: number
+      member_no: number
+      join_seq: number
+    }>(
+      `SELECT g.gid, g.last_seq, m.member_no, m.join_seq
+       FROM groups g JOIN group_members m ON m.app_id = g.app_id AND m.gid = g.gid
+       WHERE g.app_id = $1 AND g.group_id = $2 AND m.user_id = $3 FOR UPDATE OF m`,
+      [this.#app, groupId, reader],
+    )
+    const m = found.rows[0]
+    if (m === undefined) return 'not-member'
+    // Only seqs this membership could see and that exist are kept (decision 10: others are ignored).
+    const wanted = clip(normalize(seqs), m.join_seq + 1, m.last_seq)
+    if (wanted.length === 0) return []
+    const lo = wanted[0]!.lo
+    const hi = wanted[wanted.length - 1]!.hi
+    // The stored ranges that overlap or touch [lo, hi]; ranges are disjoint, so they start at or
+    // after the last range starting before lo, which bounds the index scan on both sides.
+    const nearRows = await this.#db.query<SeqRange>(
+      `SELECT lo, hi FROM group_read_ranges
+       WHERE app_id = $1 AND gid = $2 AND member_no = $3 AND lo <= $5 + 1 AND hi >= $4 - 1
+         AND lo >= coalesce((SELECT max(lo) FROM group_read_ranges
+                             WHERE app_id = $1 AND gid = $2 AND member_no = $3 AND lo < $4), 0)`,
+      [this.#app, m.gid, m.member_no, lo, hi],
+    )
+    const near = nearRows.rows
+    const { merged, added } = mergeRanges(near, wanted)
+    if (added.length === 0) return []
+    // Added ranges are disjoint, so each message row is matched (and bumped) at most once.
+    const { rows } = await this.#db.query<{ seq: number; read_count: number; audience: number }>(
+      `WITH del AS (
+         DELETE FROM group_read_ranges WHERE app_id = $1 AND gid = $2 AND member_no = $3 AND lo = ANY($4::bigint[])),
+       ins AS (
+         INSERT INTO group_read_ranges (app_id, gid, member_no, lo, hi)
+         SELECT $1, $2, $3, u.lo, u.hi FROM unnest($5::bigint[], $6::bigint[]) AS u(lo, hi))
+       UPDATE group_messages m SET read_count = m.read_count + 1
+       FROM unnest($7::bigint[], $8::bigint[]) AS a(lo, hi)
+       WHERE m.app_id = $1 AND m.gid = $2 AND m.seq BETWEEN a.lo AND a.hi AND m.receipt AND m.sender <> $9
+       RETURNING m.seq, m.read_count, m.audience, m.recalled`,
+      [
+        this.#app,
+        m.gid,
+        m.member_no,
+        near.map((r) => r.lo),
+        merged.map((r) => r.lo),
+        merged.map((r) => r.hi),
+        added.map((r) => r.lo),
+        added.map((r) => r.hi),
+        reader,
+      ],
+    )
+    return (rows as { seq: number; read_count: number; audience: number; recalled: boolean }[])
+      .filter((x) => !x.recalled)
+      .map((x) => ({ seq: x.seq, read: x.read_count, unread: x.audience - x.read_count }))
+      .sort((a, b) => a.seq - b.seq)
+  }
+
+  async counts(groupId: GroupId, seqs: readonly number[]): Promise<Map<number, ReceiptCounts>> {
+    const out = new Map<number, ReceiptCounts>()
+    if (seqs.length === 0) return out
+    const { rows } = await this.#db.query<{ seq: number; read_count: number; audience: number }>(
+      `SELECT seq, read_count, audience FROM group_messages
+       WHERE app_id = $1 AND gid = ${GID} AND seq = ANY($3::bigint[]) AND receipt AND NOT recalled`,
+      [this.#app, groupId, [...new Set(seqs)]],
+    )
+    for (const r of rows)
+      out.set(r.seq, { seq: r.seq, read: r.read_count, unread: r.audience - r.read_count })
+    return out
+  }
+
+  async members(
+    groupId: GroupId,
+    seq: number,
+    q: { read: boolean; after: number; limit: number },
+  ): Promise<ReceiptPage | undefined> {
+    // The audience is the memberships numbered below member_bound (they joined before the send and
+    // have not left), minus the sender. Each is checked against its one range that could hold seq;
+    // the scan stops as soon as the page and one more member are found. `msg` decides "no receipt".
+    const { rows } = await this.#db.query<{ no: number | null; user: UserId | null }>(
+      `WITH msg AS (
+         SELECT gid, sender, member_bound FROM group_messages
+         WHERE app_id = $1 AND gid = ${GID} AND seq = $3 AND receipt AND NOT recalled),
+       page AS (
+         SELECT m.member_no AS no, m.user_id AS "user" FROM group_members m, msg
+         WHERE m.app_id = $1 AND m.gid = msg.gid AND m.member_no > $4 AND m.member_no < msg.member_bound
+           AND m.user_id <> msg.sender
+           AND (coalesce((SELECT r.hi FROM group_read_ranges r
+                 WHERE r.app_id = $1 AND r.gid = m.gid AND r.member_no = m.member_no AND r.lo <= $3
+                 ORDER BY r.lo DESC LIMIT 1), 0) >= $3) = $5
+         ORDER BY m.member_no LIMIT $6)
+       SELECT page.no, page."user" FROM msg LEFT JOIN page ON true ORDER BY page.no`,
+      [this.#app, groupId, seq, q.after, q.read, q.limit + 1],
+    )
+    if (rows.length === 0) return undefined
+    const found = rows.filter((r) => r.no !== null) as { no: number; user: UserId }[]
+    const page = found.slice(0, q.limit)
+    return {
+      members: page.map((r) => r.user),
+      next: found.length > q.limit ? page[page.length - 1]!.no : undefined,
+    }
+  }
+}
