@@ -4,12 +4,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { signUserSig } from '../src/auth/tls-sig-api-v2.js'
+import { freePort } from '../test/helpers/process.js'
 
 export const SDK_APP_ID = 1400000000
 export const SECRET = 'bench-secret-key-0123456789abcdef'
@@ -68,18 +68,6 @@ export interface ReceiptdOptions {
   cpuProfileDir?: string
   /** Run on PostgreSQL (this URL and schema) instead of the embedded SQLite. */
   postgres?: { url: string; schema: string; poolMax?: number }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.on('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      probe.close(() => resolve(port))
-    })
-  })
 }
 
 async function healthy(url: string, child: ChildProcess): Promise<void> {

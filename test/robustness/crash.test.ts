@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { signUserSig } from '../../src/auth/tls-sig-api-v2.js'
 import { spawnCli } from '../helpers/cli.js'
 import { freePort, waitHealthy } from '../helpers/process.js'
+import { dropSchema, freshSchema, TEST_STORE, testDatabaseUrl } from '../helpers/stores.js'
 
 const APP = 1400000000
 const KEY = 'crash-test-key'
@@ -50,7 +51,9 @@ describe.each(['default', 'strict'])('kill -9 with durability %s', (durability) 
     const dir = mkdtempSync(join(tmpdir(), 'receiptd-crash-'))
     const config = join(dir, 'apps.json')
     const apps = [{ sdkAppId: APP, secretKey: KEY, limits: { ratePerSecond: 0 } }]
-    writeFileSync(config, JSON.stringify({ apps, store: { durability } }))
+    const schema = freshSchema()
+    const store = TEST_STORE === 'postgres' ? { durability, postgres: { schema } } : { durability }
+    writeFileSync(config, JSON.stringify({ apps, store }))
     const port = await freePort()
     const first = await start(join(dir, 'data'), config, port)
     const setup = await v4(first.url, 'im_open_login_svc/multiaccount_import', { Accounts: ['a', 'b'] })
@@ -103,6 +106,7 @@ describe.each(['default', 'strict'])('kill -9 with durability %s', (durability) 
       const secondClosed = new Promise((r) => second.child.once('close', r))
       second.child.kill('SIGTERM')
       await secondClosed
+      if (TEST_STORE === 'postgres') await dropSchema(testDatabaseUrl(), schema)
     }
   })
 })

@@ -4,29 +4,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Api } from 'tls-sig-api-v2'
 import { CLI } from '../helpers/cli.js'
+import { freePort } from '../helpers/process.js'
 import { ADMIN, SAMPLE_KEY, SDK_APP_ID } from '../helpers/server.js'
 
 export interface Instance {
   url: string
   child: ChildProcess
   stderr: () => string
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.on('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      probe.close(() => resolve(port))
-    })
-  })
 }
 
 async function healthy(instance: Instance): Promise<void> {
