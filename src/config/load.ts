@@ -16,13 +16,10 @@ import {
   type Config,
   type Durability,
 } from './config.js'
+import { parseCallback } from './callback.js'
+import { bool, checkKeys, ConfigError, int, isObj, str, type Obj } from './checks.js'
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'ConfigError'
-  }
-}
+export { ConfigError } from './checks.js'
 
 /** What the command line may set; each is optional and wins over file and environment. */
 export interface ConfigFlags {
@@ -33,42 +30,6 @@ export interface ConfigFlags {
   memory?: boolean | undefined
   durability?: string | undefined
   logLevel?: string | undefined
-}
-
-type Obj = Record<string, unknown>
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
-
-function checkKeys(o: Obj, at: string, allowed: readonly string[]): void {
-  for (const key of Object.keys(o)) {
-    if (!allowed.includes(key)) {
-      throw new ConfigError(
-        `${at ? at + '.' : ''}${key}: unknown setting (expected one of ${allowed.join(', ')})`,
-      )
-    }
-  }
-}
-
-function int(v: unknown, at: string, min: number, max: number): number {
-  const n = typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new ConfigError(`${at}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`)
-  }
-  return n
-}
-
-function str(v: unknown, at: string, { allowEmpty = false } = {}): string {
-  if (typeof v !== 'string' || (!allowEmpty && v.length === 0)) {
-    throw new ConfigError(`${at}: expected a non-empty string, got ${JSON.stringify(v)}`)
-  }
-  return v
-}
-
-function bool(v: unknown, at: string): boolean {
-  if (typeof v === 'boolean') return v
-  if (v === 'true' || v === '1') return true
-  if (v === 'false' || v === '0' || v === '') return false
-  throw new ConfigError(`${at}: expected true or false, got ${JSON.stringify(v)}`)
 }
 
 function durability(v: unknown, at: string): Durability {
@@ -95,17 +56,10 @@ function parseApp(raw: unknown, at: string): AppConfig {
   if (!Array.isArray(admins) || admins.length === 0 || admins.length > MAX_ADMINS) {
     throw new ConfigError(`${at}.admins: expected a list of 1 to ${MAX_ADMINS} UserIDs`)
   }
-  let callback: AppConfig['callback']
-  if (raw.callback !== undefined && raw.callback !== null) {
-    if (!isObj(raw.callback)) throw new ConfigError(`${at}.callback: expected an object with url`)
-    checkKeys(raw.callback, `${at}.callback`, ['url', 'token'])
-    const url = str(raw.callback.url, `${at}.callback.url`)
-    if (!/^https?:\/\/[^/\s]+/.test(url)) throw new ConfigError(`${at}.callback.url: expected an http(s) URL`)
-    callback = {
-      url,
-      token: raw.callback.token === undefined ? undefined : str(raw.callback.token, `${at}.callback.token`),
-    }
-  }
+  const callback =
+    raw.callback === undefined || raw.callback === null
+      ? undefined
+      : parseCallback(raw.callback, `${at}.callback`)
   const limits = { ...defaultLimits }
   if (raw.limits !== undefined) {
     if (!isObj(raw.limits)) throw new ConfigError(`${at}.limits: expected an object`)

@@ -5,6 +5,7 @@
  * outbox, design.md "Architecture").
  */
 import type { AccountStore } from './accounts.js'
+import type { DeliveryLog, DeliveryQueue } from './deliveries.js'
 import type { OutboxStore } from './outbox.js'
 
 export type StoreKind = 'sqlite' | 'postgres'
@@ -13,6 +14,7 @@ export type StoreKind = 'sqlite' | 'postgres'
 export interface Tx {
   readonly accounts: AccountStore
   readonly outbox: OutboxStore
+  readonly deliveries: DeliveryLog
 }
 
 export interface Store {
@@ -23,6 +25,11 @@ export interface Store {
    * before it). An exception from `fn` rolls back everything `fn` did and rejects with it.
    */
   transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>): Promise<T>
+  /**
+   * The webhook dispatcher's queue. It spans every app, so it is the one member not scoped by
+   * `transaction`; each of its calls is a transaction of its own.
+   */
+  readonly deliveryQueue: DeliveryQueue
   /** Throws when the database cannot answer; used by /healthz. */
   check(): Promise<void>
   /** Commits what is pending and closes the database. */

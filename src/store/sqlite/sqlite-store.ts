@@ -15,6 +15,7 @@ import type { Durability } from '../../config/config.js'
 import type { Store, Tx } from '../store.js'
 import { migrate } from './migrate.js'
 import { SqliteAccounts } from './sqlite-accounts.js'
+import { OutboxSignal, SqliteDeliveryLog, SqliteDeliveryQueue } from './sqlite-deliveries.js'
 import { SqliteOutbox } from './sqlite-outbox.js'
 import { Statements } from './statements.js'
 
@@ -27,8 +28,7 @@ export interface SqliteStoreOptions {
 }
 
 interface Job {
-  sdkAppId: number
-  fn: (tx: Tx) => Promise<unknown>
+  work: () => unknown
   resolve: (value: unknown) => void
   reject: (reason: unknown) => void
 }
@@ -40,6 +40,8 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database
   readonly #statements: Statements
   readonly #maxBatch: number
+  readonly #signal = new OutboxSignal()
+  readonly deliveryQueue: SqliteDeliveryQueue
   #queue: Job[] = []
   #scheduled = false
   #running: Promise<void> | undefined
@@ -61,12 +63,18 @@ export class SqliteStore implements Store {
     migrate(this.#db)
     this.#statements = new Statements(this.#db)
     this.#maxBatch = options.maxBatch ?? 2000
+    this.deliveryQueue = new SqliteDeliveryQueue(this.#statements, (work) => this.#submit(work), this.#signal)
   }
 
   transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.#submit(() => fn(this.#txFor(sdkAppId)))
+  }
+
+  /** Queues `work` for the next batch; it resolves after the batch commits. */
+  #submit<T>(work: () => T | Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'))
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ sdkAppId, fn, resolve: resolve as (v: unknown) => void, reject })
+      this.#queue.push({ work, resolve: resolve as (v: unknown) => void, reject })
       this.#schedule()
     })
   }
@@ -104,7 +112,8 @@ export class SqliteStore implements Store {
   #txFor(sdkAppId: number): Tx {
     return {
       accounts: new SqliteAccounts(this.#statements, sdkAppId),
-      outbox: new SqliteOutbox(this.#statements, sdkAppId),
+      outbox: new SqliteOutbox(this.#statements, sdkAppId, this.#signal),
+      deliveries: new SqliteDeliveryLog(this.#statements, sdkAppId, this.#signal),
     }
   }
 
@@ -122,7 +131,7 @@ export class SqliteStore implements Store {
     for (const job of jobs) {
       db.exec('SAVEPOINT job')
       try {
-        const value = await job.fn(this.#txFor(job.sdkAppId))
+        const value = await job.work()
         db.exec('RELEASE job')
         outcomes.push({ ok: true, value })
       } catch (e) {
@@ -143,5 +152,6 @@ export class SqliteStore implements Store {
       if (o.ok) job.resolve(o.value)
       else job.reject(o.value)
     })
+    this.#signal.flush()
   }
 }
