@@ -6,7 +6,7 @@ import { Api } from 'tls-sig-api-v2'
 import type { AppConfig, Config } from '../../src/config/config.js'
 import { defaultLimits, defaults } from '../../src/config/config.js'
 import type { Clock } from '../../src/domain/clock.js'
-import { createLogger, startReceiptd, type Receiptd } from '../../src/main.js'
+import { createLogger, startReceiptd, type Receiptd, type StartOptions } from '../../src/main.js'
 
 /** The sample key of every official TLSSigAPIv2 README (spec §2.2). */
 export const SAMPLE_KEY = '5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e'
@@ -101,7 +101,7 @@ export class TestServer {
 
 export async function startTestServer(
   config: Config = testConfig(),
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; dispatcher?: StartOptions['dispatcher'] } = {},
 ): Promise<TestServer> {
   const receiptd = await startReceiptd(config, { ...options, logger: createLogger('silent') })
   return new TestServer(receiptd)
