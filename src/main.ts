@@ -5,6 +5,7 @@
  * pending, close the store. The CLI and the tests start servers through `startReceiptd`.
  */
 import pino, { type Logger } from 'pino'
+import type { Command } from './api/command.js'
 import type { AppConfig, Config } from './config/config.js'
 import { resolveApps } from './config/dev-app.js'
 import { systemClock, type Clock } from './domain/clock.js'
@@ -24,7 +25,9 @@ export interface StartOptions {
   clock?: Clock
   logger?: Logger
   /** Tuning of the after-event dispatcher. */
-  dispatcher?: Pick<DispatcherOptions, 'concurrency' | 'pollIntervalMs' | 'leaseMs'>
+  dispatcher?: Pick<DispatcherOptions, 'concurrency' | 'pollIntervalMs' | 'leaseMs' | 'pace'>
+  /** A command table in place of receiptd's own; for benchmarks and tests of the gateway. */
+  commands?: ReadonlyMap<string, Command>
 }
 
 /** Connections kept per callback origin by each of the two pools. */
@@ -98,6 +101,7 @@ export async function startReceiptd(config: Config, options: StartOptions = {}):
       rateLimiter: new LocalRateLimiter(),
       verifier,
       beforeSend: new BeforeSendClient({ http: beforeHttp, clock }),
+      ...(options.commands && { commands: options.commands }),
     })
     const http = createHttpServer({
       config: config.server,

@@ -39,7 +39,15 @@ export class CallbackHttp {
   /** Never throws: every way of failing is an outcome. `signal` cuts an attempt short (shutdown). */
   async post(url: string, body: string, timeoutMs: number, signal?: AbortSignal): Promise<PostOutcome> {
     const started = performance.now()
-    const timeout = AbortSignal.timeout(timeoutMs)
+    // One controller and one timer per attempt: cheaper than AbortSignal.timeout + AbortSignal.any.
+    const abort = new AbortController()
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      abort.abort()
+    }, timeoutMs)
+    const cut = () => abort.abort()
+    signal?.addEventListener('abort', cut, { once: true })
     let httpStatus: number | undefined
     const done = (error: string | undefined, answer: unknown = undefined): PostOutcome => ({
       httpStatus,
@@ -54,7 +62,7 @@ export class CallbackHttp {
         // [U] Tencent does not document the header (spec §7.1); design.md decision 12.
         headers: { 'content-type': 'application/json' },
         body,
-        signal: signal === undefined ? timeout : AbortSignal.any([timeout, signal]),
+        signal: abort.signal,
       })
       httpStatus = res.statusCode
       if (res.statusCode !== 200) {
@@ -78,10 +86,13 @@ export class CallbackHttp {
         return done(`the answer is not JSON: ${JSON.stringify(text.slice(0, 80))}`)
       }
     } catch (e) {
-      if (timeout.aborted) return done(`no complete answer within ${timeoutMs} ms`)
+      if (timedOut) return done(`no complete answer within ${timeoutMs} ms`)
       if (signal?.aborted) return done('aborted: receiptd is shutting down')
       const err = e as { code?: string; message?: string }
       return done(`${err.code ?? 'error'}: ${err.message ?? String(e)}`)
+    } finally {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', cut)
     }
   }
 

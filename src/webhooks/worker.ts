@@ -18,6 +18,7 @@ import type { Log } from '../log.js'
 import type { AfterAttempt, ClaimedEvent, DeliveryQueue } from '../store/deliveries.js'
 import type { AfterEventCommand } from './events.js'
 import type { CallbackHttp, PostOutcome } from './http-client.js'
+import { defaultPace, Pace, type PaceOptions } from './pace.js'
 import { callbackUrl } from './sign.js'
 
 export interface DispatcherOptions {
@@ -32,6 +33,8 @@ export interface DispatcherOptions {
   pollIntervalMs?: number
   /** How long a claim holds an event; well above the longest attempt. */
   leaseMs?: number
+  /** How deliveries give way to a busy API. */
+  pace?: PaceOptions
 }
 
 /** Wait before retry `n` (1-based): base, 2×base, 4×base … capped. */
@@ -50,15 +53,17 @@ export class Dispatcher {
   #poll: NodeJS.Timeout | undefined
   #wake: { at: number; timer: NodeJS.Timeout } | undefined
   #unsubscribe: (() => void) | undefined
+  #pace: Pace | undefined
 
   constructor(options: DispatcherOptions) {
-    this.#o = { concurrency: 64, pollIntervalMs: 1000, leaseMs: 60_000, ...options }
+    this.#o = { concurrency: 64, pollIntervalMs: 1000, leaseMs: 60_000, pace: defaultPace, ...options }
     this.#apps = new Map(options.apps.map((a) => [a.sdkAppId, a]))
   }
 
   async start(): Promise<void> {
     await this.#o.queue.start(this.owner)
     this.#stopped = false
+    this.#pace = new Pace(this.#o.pace)
     this.#unsubscribe = this.#o.queue.onChange(() => this.#kick())
     this.#poll = setInterval(() => this.#kick(), this.#o.pollIntervalMs).unref()
     this.#kick()
@@ -73,6 +78,7 @@ export class Dispatcher {
     this.#stopped = true
     this.#unsubscribe?.()
     clearInterval(this.#poll)
+    this.#pace?.stop()
     if (this.#wake) clearTimeout(this.#wake.timer)
     const aborted = [...this.#inFlight.keys()]
     for (const f of this.#inFlight.values()) f.abort.abort()
@@ -98,11 +104,16 @@ export class Dispatcher {
       do {
         this.#again = false
         while (!this.#stopped && this.#inFlight.size < this.#o.concurrency) {
+          const limit = this.#pace!.take(this.#o.concurrency - this.#inFlight.size)
+          if (limit === 0) {
+            this.#wakeAt(this.#o.clock.nowMs() + this.#pace!.waitMs)
+            break
+          }
           const events = await this.#o.queue.claim({
             owner: this.owner,
             nowMs: this.#o.clock.nowMs(),
             leaseMs: this.#o.leaseMs,
-            limit: this.#o.concurrency - this.#inFlight.size,
+            limit,
             wanted: this.#wanted,
           })
           if (events.length === 0) break

@@ -11,8 +11,10 @@ ALTER TABLE outbox ADD COLUMN finished_ms INTEGER;
 ALTER TABLE outbox ADD COLUMN client_ip TEXT NOT NULL DEFAULT '127.0.0.1';
 ALTER TABLE outbox ADD COLUMN opt_platform TEXT NOT NULL DEFAULT 'RESTAPI';
 
--- Pending rows only: the dispatcher's scan, and "is an older event of this key still pending?".
-CREATE INDEX outbox_pending ON outbox (id) WHERE status = 'pending';
+-- Pending rows only: the dispatcher's scan, covering, so skipping the rows in flight or waiting to
+-- be retried reads no table row; and "is an older event of this key still pending?".
+CREATE INDEX outbox_pending ON outbox (id, lease_until_ms, next_attempt_ms, app_id, ordering_key)
+  WHERE status = 'pending';
 CREATE INDEX outbox_pending_by_key ON outbox (app_id, ordering_key, id) WHERE status = 'pending';
 
 CREATE TABLE webhook_attempts (
