@@ -188,7 +188,10 @@ export class Dispatcher {
     }
   }
 
-  /** Keeps one timer, for the earliest retry. */
+  /**
+   * Keeps one timer, for the earliest retry; a later one is found when that timer fires or by the
+   * poll, so a retry may start up to `pollIntervalMs` after it is due.
+   */
   #wakeAt(atMs: number): void {
     if (this.#stopped || (this.#wake !== undefined && this.#wake.at <= atMs)) return
     if (this.#wake) clearTimeout(this.#wake.timer)
