@@ -8,6 +8,7 @@ import type { Clock } from '../domain/clock.js'
 import type { Code } from '../domain/codes.js'
 import type { Log } from '../log.js'
 import type { Tx } from '../store/store.js'
+import type { BeforeSendHook } from '../webhooks/before-send.js'
 import { readFields, type Field, type FieldType, type JsonObject } from './fields.js'
 
 export type Service = 'im_open_login_svc' | 'openim' | 'group_open_http_svc'
@@ -25,8 +26,13 @@ export interface CommandContext {
   caller: string
   clock: Clock
   log: Log
-  /** A store transaction scoped to the calling app. */
+  /**
+   * A store transaction scoped to the calling app. Events enqueued in it carry the caller's
+   * address as `ClientIP` (spec §7.1) without the command saying so.
+   */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>
+  /** Before-send callbacks; ask before `transaction`, never inside it (spec §7.3). */
+  webhooks: BeforeSendHook
 }
 
 /**

@@ -3,6 +3,7 @@
  * defaults < file < environment < command-line flags by `load.ts`, validated, then frozen; nothing
  * outside `config/` reads `process.env`.
  */
+import { callbackCommands, type CallbackCommand } from '../webhooks/events.js'
 
 import { RECEIPT_CAPABLE_TYPES, type ReceiptCapableType } from '../domain/groups/group-types.js'
 
@@ -20,10 +21,40 @@ export interface AppLimits {
   maxAccounts: number
 }
 
+export type TimeoutPolicy = 'deliver' | 'reject'
+
+/** An app's third-party callbacks (spec §7, design.md decision 12). */
 export interface CallbackConfig {
   url: string
+  /** With a token every request carries `RequestTime` and `Sign` (spec §7.2). */
   token: string | undefined
+  /** The callbacks the app receives; the others are not sent. Default: all of them. */
+  commands: readonly CallbackCommand[]
+  /** Hard limit on a before-send callback; Tencent's is 2 s (spec §7.3). */
+  beforeSendTimeoutMs: number
+  /** A before-send callback that fails: send anyway (Tencent's default) or refuse with 80003. */
+  timeoutPolicy: TimeoutPolicy
+  /** Limit on one after-event delivery attempt; Tencent's is 2 s. */
+  afterEventTimeoutMs: number
+  /** Attempts after the first for an after-event; 0 is Tencent's no-retry behaviour. */
+  retries: number
+  /** Wait before the first retry; each next one waits twice as long, up to `MAX_RETRY_BACKOFF_MS`. */
+  retryBackoffMs: number
 }
+
+/** Callback settings that are not given take these values. */
+export const callbackDefaults: Omit<CallbackConfig, 'url'> = {
+  token: undefined,
+  commands: callbackCommands,
+  beforeSendTimeoutMs: 2000,
+  timeoutPolicy: 'deliver',
+  afterEventTimeoutMs: 2000,
+  retries: 3,
+  retryBackoffMs: 1000,
+}
+
+/** The longest wait between two attempts of an after-event, however many retries are configured. */
+export const MAX_RETRY_BACKOFF_MS = 10 * 60_000
 
 export interface AppConfig {
   sdkAppId: number

@@ -22,10 +22,11 @@ import {
   type Config,
   type Durability,
 } from './config.js'
+import { parseCallback } from './callback.js'
+import { bool, checkKeys, ConfigError, int, isObj, str, type Obj } from './checks.js'
 import { databaseUrl, maskUrl, postgresSettings, redisUrl } from './store-settings.js'
-import { bool, checkKeys, ConfigError, int, isObj, str, type Obj } from './values.js'
 
-export { ConfigError } from './values.js'
+export { ConfigError } from './checks.js'
 
 /** What the command line may set; each is optional and wins over file and environment. */
 export interface ConfigFlags {
@@ -81,17 +82,10 @@ function parseApp(raw: unknown, at: string): AppConfig {
   if (!Array.isArray(admins) || admins.length === 0 || admins.length > MAX_ADMINS) {
     throw new ConfigError(`${at}.admins: expected a list of 1 to ${MAX_ADMINS} UserIDs`)
   }
-  let callback: AppConfig['callback']
-  if (raw.callback !== undefined && raw.callback !== null) {
-    if (!isObj(raw.callback)) throw new ConfigError(`${at}.callback: expected an object with url`)
-    checkKeys(raw.callback, `${at}.callback`, ['url', 'token'])
-    const url = str(raw.callback.url, `${at}.callback.url`)
-    if (!/^https?:\/\/[^/\s]+/.test(url)) throw new ConfigError(`${at}.callback.url: expected an http(s) URL`)
-    callback = {
-      url,
-      token: raw.callback.token === undefined ? undefined : str(raw.callback.token, `${at}.callback.token`),
-    }
-  }
+  const callback =
+    raw.callback === undefined || raw.callback === null
+      ? undefined
+      : parseCallback(raw.callback, `${at}.callback`)
   const limits = { ...defaultLimits }
   if (raw.limits !== undefined) {
     if (!isObj(raw.limits)) throw new ConfigError(`${at}.limits: expected an object`)

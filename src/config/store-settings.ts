@@ -3,7 +3,7 @@
  * limits. Each failure names the key it came from.
  */
 import type { PostgresConfig } from './config.js'
-import { checkKeys, ConfigError, int, isObj, str } from './values.js'
+import { checkKeys, ConfigError, int, isObj, str } from './checks.js'
 
 export function databaseUrl(v: unknown, at: string): string {
   const s = str(v, at)

@@ -84,15 +84,22 @@ export const codes = {
 export type Code = keyof typeof codes
 
 /**
+ * A code an app's before-send callback chose to refuse a message with (spec §7.3): 120001–130000
+ * for C2C, 10100–10200 for groups. It reaches the sender as is, with the app's ErrorInfo; only
+ * `webhooks/before-send.ts` makes one, after checking the range.
+ */
+export type CallbackCode = number & { readonly __brand: 'CallbackCode' }
+
+/**
  * The one error a handler throws to answer with a Tencent code. The gateway renders it into the
  * envelope; stores and domain rules never throw it (the same fact maps to different codes per service).
  */
 export class TencentError extends Error {
-  readonly code: Code
+  readonly code: Code | CallbackCode
   readonly info: string
 
-  constructor(code: Code, info?: string) {
-    const text = info ?? codes[code]
+  constructor(code: Code | CallbackCode, info?: string) {
+    const text = info ?? (codes as Record<number, string>)[code] ?? ''
     super(`${code}: ${text}`)
     this.name = 'TencentError'
     this.code = code

@@ -2,7 +2,7 @@
  * The only writer of `ActionStatus`, `ErrorCode` and `ErrorInfo` (spec §1.3). Business errors are
  * always HTTP 200 with this envelope; the API-specific fields sit beside it at the top level.
  */
-import type { Code } from '../domain/codes.js'
+import type { CallbackCode, Code } from '../domain/codes.js'
 
 export interface Envelope {
   ActionStatus: 'OK' | 'FAIL' | 'SomeError'
@@ -15,6 +15,6 @@ export function ok(fields: Record<string, unknown> = {}, status: 'OK' | 'SomeErr
   return { ActionStatus: status, ErrorInfo: '', ErrorCode: 0, ...fields }
 }
 
-export function failure(code: Code, info: string): Envelope {
+export function failure(code: Code | CallbackCode, info: string): Envelope {
   return { ActionStatus: 'FAIL', ErrorInfo: info, ErrorCode: code }
 }

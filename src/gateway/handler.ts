@@ -12,7 +12,8 @@ import type { AppConfig } from '../config/config.js'
 import type { Clock } from '../domain/clock.js'
 import { codes, TencentError } from '../domain/codes.js'
 import type { Log } from '../log.js'
-import type { Store } from '../store/store.js'
+import type { Store, Tx } from '../store/store.js'
+import type { BeforeSendClient } from '../webhooks/before-send.js'
 import { parseJsonBody } from './body.js'
 import { failure, ok, type Envelope } from './envelope.js'
 import type { RateLimiter } from './rate-limit.js'
@@ -25,6 +26,8 @@ export interface V4Request {
   query: string
   body: Buffer | undefined
   log: Log
+  /** The caller's address, the `ClientIP` of the webhooks the request causes. */
+  clientIp?: string
 }
 
 export interface GatewayDeps {
@@ -33,6 +36,7 @@ export interface GatewayDeps {
   clock: Clock
   rateLimiter: RateLimiter
   verifier: UserSigVerifier
+  beforeSend: BeforeSendClient
   commands?: ReadonlyMap<string, Command>
 }
 
@@ -45,10 +49,17 @@ export interface V4Outcome {
 
 export type V4Handler = (req: V4Request) => Promise<V4Outcome>
 
+const LOCAL_IP = '127.0.0.1'
+
+/** The same transaction, with every event it enqueues stamped with the caller's address. */
+function withClientIp(tx: Tx, clientIp: string): Tx {
+  return { ...tx, outbox: { enqueue: (event) => tx.outbox.enqueue({ clientIp, ...event }) } }
+}
+
 export function createV4Handler(deps: GatewayDeps): V4Handler {
   const apps = new Map(deps.apps.map((a) => [a.sdkAppId, a]))
   const table = deps.commands ?? commandTable
-  const { store, clock, rateLimiter, verifier } = deps
+  const { store, clock, rateLimiter, verifier, beforeSend } = deps
 
   return async function handleV4(req) {
     let sdkAppId: number | undefined
@@ -75,12 +86,14 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
         req.log.debug({ reason: parsed.reason }, 'unparseable request body')
         throw new TencentError(code, code === 90001 ? codes[90001] : `${codes[code]}: ${parsed.reason}`)
       }
+      const clientIp = req.clientIp ?? LOCAL_IP
       const ctx: CommandContext = {
         app,
         caller: params.identifier,
         clock,
         log: req.log,
-        transaction: (fn) => store.transaction(app.sdkAppId, fn),
+        transaction: (fn) => store.transaction(app.sdkAppId, (tx) => fn(withClientIp(tx, clientIp))),
+        webhooks: beforeSend.forRequest({ app, clientIp, log: req.log }),
       }
       const { actionStatus, ...fields } = await cmd.run(parsed.body, ctx)
       return { envelope: ok(fields, actionStatus), sdkAppId, command: cmd.name }

@@ -42,7 +42,12 @@ function requestId(header: string | string[] | undefined): string {
   return `${requestIdPrefix}-${(++requestCounter).toString(36)}`
 }
 
-function sendEnvelope(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+/** An IPv4 peer on a dual-stack socket shows as `::ffff:a.b.c.d`; Tencent's `ClientIP` is plain. */
+export function clientIp(ip: string): string {
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip
+}
+
+export function sendEnvelope(reply: FastifyReply, status: number, body: unknown): FastifyReply {
   return reply.code(status).headers(CORS).type('application/json; charset=utf-8').send(JSON.stringify(body))
 }
 
@@ -100,6 +105,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
       query: q < 0 ? '' : req.url.slice(q + 1),
       body: Buffer.isBuffer(req.body) ? req.body : undefined,
       log: req.log,
+      clientIp: clientIp(req.ip),
     })
     // The URL carries the usersig: it is never logged, only the parts that identify the call.
     req.log.info(

@@ -7,6 +7,7 @@
 import type { AccountStore } from './accounts.js'
 import type { C2CStore } from './c2c.js'
 import type { GroupReceiptStore, GroupStore } from './groups.js'
+import type { DeliveryLog, DeliveryQueue } from './deliveries.js'
 import type { OutboxStore } from './outbox.js'
 
 /** The database cannot be reached or prepared; the CLI exits with code 3. */
@@ -26,6 +27,7 @@ export interface Tx {
   readonly groups: GroupStore
   readonly groupReceipts: GroupReceiptStore
   readonly outbox: OutboxStore
+  readonly deliveries: DeliveryLog
 }
 
 export interface Store {
@@ -36,6 +38,11 @@ export interface Store {
    * before it). An exception from `fn` rolls back everything `fn` did and rejects with it.
    */
   transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>): Promise<T>
+  /**
+   * The webhook dispatcher's queue. It spans every app, so it is the one member not scoped by
+   * `transaction`; each of its calls is a transaction of its own.
+   */
+  readonly deliveryQueue: DeliveryQueue
   /** Throws when the database cannot answer; used by /healthz. */
   check(): Promise<void>
   /** Commits what is pending and closes the database. */

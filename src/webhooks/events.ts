@@ -4,17 +4,33 @@
  */
 
 /** Callback commands receiptd fires after an event (spec §7.9). */
-export type AfterEventCommand =
-  | 'C2C.CallbackAfterSendMsg'
-  | 'C2C.CallbackAfterMsgReport'
-  | 'C2C.CallbackAfterMsgWithDraw'
-  | 'Group.CallbackAfterSendMsg'
-  | 'Group.CallbackAfterReadReceipt'
-  | 'Group.CallbackAfterRecallMsg'
-  | 'Group.CallbackAfterNewMemberJoin'
-  | 'Group.CallbackAfterMemberExit'
-  | 'Group.CallbackAfterCreateGroup'
-  | 'Group.CallbackAfterGroupDestroyed'
+export const afterEventCommands = [
+  'C2C.CallbackAfterSendMsg',
+  'C2C.CallbackAfterMsgReport',
+  'C2C.CallbackAfterMsgWithDraw',
+  'Group.CallbackAfterSendMsg',
+  'Group.CallbackAfterReadReceipt',
+  'Group.CallbackAfterRecallMsg',
+  'Group.CallbackAfterNewMemberJoin',
+  'Group.CallbackAfterMemberExit',
+  'Group.CallbackAfterCreateGroup',
+  'Group.CallbackAfterGroupDestroyed',
+] as const
+
+export type AfterEventCommand = (typeof afterEventCommands)[number]
+
+/** The synchronous callbacks asked before a message is stored (spec §7.4, §7.7). */
+export const beforeSendCommands = ['C2C.CallbackBeforeSendMsg', 'Group.CallbackBeforeSendMsg'] as const
+
+export type BeforeSendCommand = (typeof beforeSendCommands)[number]
+
+/** Every callback an app may enable in its config. */
+export const callbackCommands = [...beforeSendCommands, ...afterEventCommands] as const
+
+export type CallbackCommand = (typeof callbackCommands)[number]
+
+/** `OptPlatform` of an event caused by a REST call (spec §7.1). */
+export const REST_PLATFORM = 'RESTAPI'
 
 export interface WebhookEvent {
   command: AfterEventCommand
@@ -22,4 +38,11 @@ export interface WebhookEvent {
   orderingKey: string
   body: { CallbackCommand: AfterEventCommand } & Record<string, unknown>
   createdMs: number
+  /**
+   * `ClientIP` of the delivery (spec §7.1). Commands leave it out: the gateway fills in the REST
+   * caller's address for every event written during a request.
+   */
+  clientIp?: string
+  /** `OptPlatform`; `RESTAPI` unless given. */
+  optPlatform?: string
 }

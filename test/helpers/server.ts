@@ -9,7 +9,7 @@ import { Api } from 'tls-sig-api-v2'
 import type { AppConfig, Config } from '../../src/config/config.js'
 import { defaultGroupReceiptTypes, defaultLimits, defaults } from '../../src/config/config.js'
 import type { Clock } from '../../src/domain/clock.js'
-import { createLogger, startReceiptd, type Receiptd } from '../../src/main.js'
+import { createLogger, startReceiptd, type Receiptd, type StartOptions } from '../../src/main.js'
 import { dropSchema, freshSchema, TEST_STORE, testDatabaseUrl } from './stores.js'
 
 /** The sample key of every official TLSSigAPIv2 README (spec §2.2). */
@@ -132,7 +132,7 @@ export class TestServer {
 
 export async function startTestServer(
   config: Config = testConfig(),
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; dispatcher?: StartOptions['dispatcher'] } = {},
 ): Promise<TestServer> {
   const receiptd = await startReceiptd(config, { ...options, logger: createLogger('silent') })
   return new TestServer(receiptd, config)

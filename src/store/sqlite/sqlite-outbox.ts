@@ -1,20 +1,38 @@
 /** OutboxStore on SQLite: rows become visible to the dispatcher when the batch commits. */
-import type { WebhookEvent } from '../../webhooks/events.js'
+import { REST_PLATFORM, type WebhookEvent } from '../../webhooks/events.js'
 import type { OutboxStore } from '../outbox.js'
+import type { OutboxSignal } from './sqlite-deliveries.js'
 import type { Statements } from './statements.js'
+
+/** [U] `ClientIP` of an event recorded outside a request (a tool, a test): the local host. */
+const NO_CLIENT_IP = '127.0.0.1'
 
 export class SqliteOutbox implements OutboxStore {
   readonly #s: Statements
   readonly #app: number
+  readonly #signal: OutboxSignal
 
-  constructor(statements: Statements, sdkAppId: number) {
+  constructor(statements: Statements, sdkAppId: number, signal: OutboxSignal) {
     this.#s = statements
     this.#app = sdkAppId
+    this.#signal = signal
   }
 
   async enqueue(event: WebhookEvent): Promise<void> {
     this.#s
-      .get('INSERT INTO outbox (app_id, command, ordering_key, body, created_ms) VALUES (?, ?, ?, ?, ?)')
-      .run(this.#app, event.command, event.orderingKey, JSON.stringify(event.body), event.createdMs)
+      .get(
+        `INSERT INTO outbox (app_id, command, ordering_key, body, created_ms, client_ip, opt_platform)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        this.#app,
+        event.command,
+        event.orderingKey,
+        JSON.stringify(event.body),
+        event.createdMs,
+        event.clientIp ?? NO_CLIENT_IP,
+        event.optPlatform ?? REST_PLATFORM,
+      )
+    this.#signal.mark()
   }
 }

@@ -18,6 +18,7 @@ import { SqliteAccounts } from './sqlite-accounts.js'
 import { SqliteC2C } from './sqlite-c2c.js'
 import { SqliteGroupReceipts } from './sqlite-group-receipts.js'
 import { SqliteGroups } from './sqlite-groups.js'
+import { OutboxSignal, SqliteDeliveryLog, SqliteDeliveryQueue } from './sqlite-deliveries.js'
 import { SqliteOutbox } from './sqlite-outbox.js'
 import { Statements } from './statements.js'
 
@@ -30,8 +31,7 @@ export interface SqliteStoreOptions {
 }
 
 interface Job {
-  sdkAppId: number
-  fn: (tx: Tx) => Promise<unknown>
+  work: () => unknown
   resolve: (value: unknown) => void
   reject: (reason: unknown) => void
 }
@@ -43,6 +43,8 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database
   readonly #statements: Statements
   readonly #maxBatch: number
+  readonly #signal = new OutboxSignal()
+  readonly deliveryQueue: SqliteDeliveryQueue
   #queue: Job[] = []
   #scheduled = false
   #running: Promise<void> | undefined
@@ -64,12 +66,18 @@ export class SqliteStore implements Store {
     migrateSqlite(this.#db)
     this.#statements = new Statements(this.#db)
     this.#maxBatch = options.maxBatch ?? 2000
+    this.deliveryQueue = new SqliteDeliveryQueue(this.#statements, (work) => this.#submit(work), this.#signal)
   }
 
   transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.#submit(() => fn(this.#txFor(sdkAppId)))
+  }
+
+  /** Queues `work` for the next batch; it resolves after the batch commits. */
+  #submit<T>(work: () => T | Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'))
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ sdkAppId, fn, resolve: resolve as (v: unknown) => void, reject })
+      this.#queue.push({ work, resolve: resolve as (v: unknown) => void, reject })
       this.#schedule()
     })
   }
@@ -110,7 +118,8 @@ export class SqliteStore implements Store {
       c2c: new SqliteC2C(this.#statements, sdkAppId),
       groups: new SqliteGroups(this.#statements, sdkAppId),
       groupReceipts: new SqliteGroupReceipts(this.#statements, sdkAppId),
-      outbox: new SqliteOutbox(this.#statements, sdkAppId),
+      outbox: new SqliteOutbox(this.#statements, sdkAppId, this.#signal),
+      deliveries: new SqliteDeliveryLog(this.#statements, sdkAppId, this.#signal),
     }
   }
 
@@ -128,7 +137,7 @@ export class SqliteStore implements Store {
     for (const job of jobs) {
       db.exec('SAVEPOINT job')
       try {
-        const value = await job.fn(this.#txFor(job.sdkAppId))
+        const value = await job.work()
         db.exec('RELEASE job')
         outcomes.push({ ok: true, value })
       } catch (e) {
@@ -149,5 +158,6 @@ export class SqliteStore implements Store {
       if (o.ok) job.resolve(o.value)
       else job.reject(o.value)
     })
+    this.#signal.flush()
   }
 }

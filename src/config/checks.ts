@@ -1,4 +1,8 @@
-/** Validators of single config values; each failure is a `ConfigError` naming the key. */
+/**
+ * The value checks every config section shares. Each failure is a `ConfigError` whose message starts
+ * with the exact key, so a bad file or variable is found without reading code.
+ */
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message)
@@ -40,4 +44,10 @@ export function bool(v: unknown, at: string): boolean {
   if (v === 'true' || v === '1') return true
   if (v === 'false' || v === '0' || v === '') return false
   throw new ConfigError(`${at}: expected true or false, got ${JSON.stringify(v)}`)
+}
+
+/** One of a fixed list of strings. */
+export function oneOf<T extends string>(v: unknown, at: string, allowed: readonly T[]): T {
+  if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T
+  throw new ConfigError(`${at}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`)
 }

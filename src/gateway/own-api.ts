@@ -1,0 +1,143 @@
+/**
+ * receiptd's own API under `/api` (design.md "Surfaces"): what Tencent has no API for. Calls are
+ * signed as /v4 calls are, with the app's admin UserSig in the query (`sdkappid`, `identifier`,
+ * `usersig`), checked in the same order with the same codes (spec §1.6); answers use the same
+ * envelope, always HTTP 200. The app in the path must be the app of `sdkappid` (60006 otherwise).
+ *
+ * - `GET  /api/apps/<sdkAppId>/webhooks/deliveries?command=&status=&limit=&cursor=` — the delivery
+ *   log, newest first; `Cursor` and `IsFinish` page it as get_group_msg_receipt_detail does.
+ * - `POST /api/apps/<sdkAppId>/webhooks/deliveries/<id>/retry` — sends an event again.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AppConfig } from '../config/config.js'
+import type { Clock } from '../domain/clock.js'
+import { codes, TencentError } from '../domain/codes.js'
+import { deliveryStatuses, type Delivery } from '../store/deliveries.js'
+import type { Store } from '../store/store.js'
+import { afterEventCommands } from '../webhooks/events.js'
+import { failure, ok, type Envelope } from './envelope.js'
+import { sendEnvelope } from './server.js'
+import { parseQuery, readV4Params } from './url.js'
+import type { UserSigVerifier } from './usersig.js'
+
+export interface OwnApiDeps {
+  apps: readonly AppConfig[]
+  store: Store
+  clock: Clock
+  verifier: UserSigVerifier
+}
+
+const DEFAULT_PAGE = 20
+const MAX_PAGE = 100
+
+type Params = { sdkAppId: string; id?: string }
+type Handler = (app: AppConfig, query: Map<string, string>, params: Params) => Promise<Envelope>
+
+export function ownApiRoutes(deps: OwnApiDeps): (fastify: FastifyInstance) => void {
+  const apps = new Map(deps.apps.map((a) => [a.sdkAppId, a]))
+  const { store, clock, verifier } = deps
+
+  /** Checks the caller as the v4 gateway does, then runs `handler`; nothing thrown escapes. */
+  const signed = (handler: Handler) => async (req: FastifyRequest, reply: FastifyReply) => {
+    let envelope: Envelope
+    try {
+      const q = req.url.indexOf('?')
+      const query = parseQuery(q < 0 ? '' : req.url.slice(q + 1))
+      const v4 = readV4Params(query)
+      if (v4.sdkAppIdRaw === undefined || v4.sdkAppIdRaw === '') throw new TencentError(60012)
+      const params = req.params as Params
+      const app = /^\d{1,10}$/.test(params.sdkAppId) ? apps.get(Number(params.sdkAppId)) : undefined
+      if (app === undefined) throw new TencentError(60006)
+      if (v4.sdkAppIdRaw !== String(app.sdkAppId)) {
+        throw new TencentError(60006, `sdkappid ${v4.sdkAppIdRaw} is not the app in the path`)
+      }
+      verifier.verify(app, v4.identifier, v4.usersig, clock.nowSeconds())
+      envelope = await handler(app, query, params)
+    } catch (e) {
+      if (e instanceof TencentError) envelope = failure(e.code, e.info)
+      else {
+        req.log.error({ err: e }, 'unexpected failure while answering an /api request')
+        envelope = failure(70500, codes[70500])
+      }
+    }
+    return sendEnvelope(reply, 200, envelope)
+  }
+
+  const listDeliveries: Handler = async (app, query) => {
+    const command = optionalOneOf(query, 'command', afterEventCommands)
+    const status = optionalOneOf(query, 'status', deliveryStatuses)
+    const limit = optionalInt(query, 'limit', 1, MAX_PAGE) ?? DEFAULT_PAGE
+    const cursor = optionalInt(query, 'cursor', 0, Number.MAX_SAFE_INTEGER)
+    const page = await store.transaction(app.sdkAppId, (tx) =>
+      // One more than asked: whether it exists says whether this is the last page.
+      tx.deliveries.list({ command, status, beforeId: cursor || undefined, limit: limit + 1 }),
+    )
+    const finished = page.length <= limit
+    const shown = page.slice(0, limit)
+    return ok({
+      Deliveries: shown.map(render),
+      Cursor: finished ? '0' : String(shown[shown.length - 1]!.id),
+      IsFinish: finished ? 1 : 0,
+    })
+  }
+
+  const retryDelivery: Handler = async (app, _query, params) => {
+    const id = /^\d{1,15}$/.test(params.id ?? '') ? Number(params.id) : undefined
+    const delivery =
+      id === undefined
+        ? undefined
+        : await store.transaction(app.sdkAppId, (tx) => tx.deliveries.requeue(id, clock.nowMs()))
+    if (delivery === undefined)
+      throw new TencentError(60009, `no delivery ${params.id} in app ${app.sdkAppId}`)
+    return ok({ Delivery: render(delivery) })
+  }
+
+  return (fastify) => {
+    fastify.get('/api/apps/:sdkAppId/webhooks/deliveries', signed(listDeliveries))
+    fastify.post('/api/apps/:sdkAppId/webhooks/deliveries/:id/retry', signed(retryDelivery))
+  }
+}
+
+/** Wire form of a delivery; absent times are null. */
+function render(d: Delivery): Record<string, unknown> {
+  return {
+    Id: d.id,
+    CallbackCommand: d.command,
+    OrderingKey: d.orderingKey,
+    Status: d.status,
+    CreatedMs: d.createdMs,
+    NextAttemptMs: d.nextAttemptMs ?? null,
+    FinishedMs: d.finishedMs ?? null,
+    Body: JSON.parse(d.body) as unknown,
+    Attempts: d.attempts.map((a) => ({
+      Attempt: a.attempt,
+      TimeMs: a.startedMs,
+      HttpStatus: a.httpStatus ?? null,
+      LatencyMs: a.latencyMs,
+      Error: a.error ?? null,
+      AnswerCode: a.answerCode ?? null,
+    })),
+  }
+}
+
+function optionalOneOf<T extends string>(
+  query: Map<string, string>,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
+  const v = query.get(name)
+  if (v === undefined || v === '') return undefined
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw new TencentError(60002, `${name} must be one of ${allowed.join(', ')}`)
+  }
+  return v as T
+}
+
+function optionalInt(query: Map<string, string>, name: string, min: number, max: number): number | undefined {
+  const v = query.get(name)
+  if (v === undefined || v === '') return undefined
+  const n = /^\d{1,16}$/.test(v) ? Number(v) : NaN
+  if (!(n >= min && n <= max))
+    throw new TencentError(60002, `${name} must be a whole number from ${min} to ${max}`)
+  return n
+}
