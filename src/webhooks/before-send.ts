@@ -83,6 +83,8 @@ export interface BeforeSendHook {
     fields: BeforeSendFields[C],
     options?: { skip?: boolean },
   ): Promise<BeforeSendDecision>
+  /** Whether `beforeSend` would call the app: lets a command skip reads only the callback needs. */
+  asks(command: BeforeSendCommand): boolean
 }
 
 /** Per command: the code for a plain forbid and the range of the app's own codes (spec §7.3). */
@@ -153,7 +155,10 @@ export class BeforeSendClient {
 
   /** The hook for one request, bound to its app and the caller's address. */
   forRequest(origin: RequestOrigin): BeforeSendHook {
-    return { beforeSend: (command, fields, options) => this.ask(origin, command, fields, options) }
+    return {
+      beforeSend: (command, fields, options) => this.ask(origin, command, fields, options),
+      asks: (command) => origin.app.callback?.commands.includes(command) ?? false,
+    }
   }
 
   async ask<C extends BeforeSendCommand>(

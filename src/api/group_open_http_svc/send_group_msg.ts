@@ -1,7 +1,9 @@
 /**
  * Sends a group message (spec §6.6): the next per-group MsgSeq, receipts with `NeedReadReceipt: 1`
- * (design.md decision 8), duplicates of the last 5 minutes answered with the first send's seq, and
- * Group.CallbackAfterSendMsg (spec §7.7) written with the message.
+ * (design.md decision 8), duplicates of the last 5 minutes answered with the first send's seq. The
+ * app backend is asked first (Group.CallbackBeforeSendMsg, spec §7.7) and may forbid, drop or
+ * rewrite the message; Group.CallbackAfterSendMsg is written with what is stored. Either callback
+ * can be turned off per message with ForbidCallbackControl.
  */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import { TencentError } from '../../domain/codes.js'
@@ -47,6 +49,7 @@ export const send_group_msg = command({
     MsgPriority: priority,
     OnlineOnlyFlag: flag,
     SendMsgControl: f.optional(f.array({ missing: 10004 }, strings)),
+    ForbidCallbackControl: f.optional(f.array({ missing: 10004 }, strings)),
     CloudCustomData: f.optional(f.string({ missing: 10004, allowEmpty: true })),
     // Decision 3: `[""]` means no target. A non-string is 60015 (spec §1.7).
     To_Account: f.optional(
@@ -54,7 +57,7 @@ export const send_group_msg = command({
     ),
     NeedReadReceipt: flag,
   },
-  async run(req, { app, caller, clock, transaction }) {
+  async run(req, { app, caller, clock, transaction, webhooks }) {
     if (Buffer.byteLength(JSON.stringify(req.MsgBody)) > L.MAX_GROUP_MSG_BODY_BYTES)
       throw new TencentError(80002)
     const onlineOnly = req.OnlineOnlyFlag === 1
@@ -70,6 +73,32 @@ export const send_group_msg = command({
     if (targets.length > 0 && wantsReceipt)
       throw new TencentError(10004, 'targeted messages cannot have read receipts')
     const sender = req.From_Account ?? (caller as UserId)
+    const forbid = req.ForbidCallbackControl ?? []
+    const skipBefore = forbid.includes('ForbidBeforeSendMsgCallback')
+    let msgBody = req.MsgBody
+    let cloudCustomData = req.CloudCustomData
+    if (!skipBefore && webhooks.asks('Group.CallbackBeforeSendMsg')) {
+      // Asked before the transaction, which never waits on the network; the type needs one read.
+      const group = await transaction((tx) => findGroup(tx, req.GroupId))
+      const decision = await webhooks.beforeSend('Group.CallbackBeforeSendMsg', {
+        GroupId: group.groupId,
+        Type: group.type,
+        From_Account: sender,
+        Operator_Account: caller,
+        Random: req.Random,
+        OnlineOnlyFlag: onlineOnly ? 1 : 0,
+        MsgBody: req.MsgBody as unknown[],
+        ...(req.CloudCustomData !== undefined && { CloudCustomData: req.CloudCustomData }),
+        EventTime: clock.nowMs(),
+      })
+      if (decision.action === 'reject') throw decision.error
+      // [U] ErrorCode 2: the sender is told it worked; nothing is stored, so no MsgSeq is used.
+      if (decision.action === 'drop') return { MsgTime: clock.nowSeconds(), MsgSeq: 0, MsgDropReason: '' }
+      // [U] The app's replacement body is stored as given: it is the app backend's own data.
+      msgBody = decision.MsgBody as Json
+      cloudCustomData = decision.CloudCustomData
+    }
+    const notify = !forbid.includes('ForbidAfterSendMsgCallback')
     const bodyHash = contentHash(req.MsgBody)
     return transaction(async (tx) => {
       const group = await findGroup(tx, req.GroupId)
@@ -97,18 +126,20 @@ export const send_group_msg = command({
         sender,
         random: req.Random,
         time: now,
-        body: req.MsgBody,
+        body: msgBody,
         bodyHash,
-        cloudCustomData: req.CloudCustomData,
+        cloudCustomData,
         priority: req.MsgPriority ?? 'Normal',
         onlineOnly,
         receipt,
       })
       const e = { from: sender, operator: caller, random: req.Random, seq, time: now, onlineOnly }
-      const event = { ...e, body: req.MsgBody, cloudCustomData: req.CloudCustomData }
-      await tx.outbox.enqueue(
-        groupEvents.sent({ GroupId: group.groupId, Type: group.type }, event, clock.nowMs()),
-      )
+      const event = { ...e, body: msgBody, cloudCustomData }
+      if (notify) {
+        await tx.outbox.enqueue(
+          groupEvents.sent({ GroupId: group.groupId, Type: group.type }, event, clock.nowMs()),
+        )
+      }
       return { MsgTime: now, MsgSeq: seq, MsgDropReason: '' }
     })
   },

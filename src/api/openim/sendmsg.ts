@@ -1,8 +1,11 @@
 /**
- * Sends one C2C message, as the admin or on behalf of From_Account (spec §4.3), and records
- * C2C.CallbackAfterSendMsg (spec §7.4) in the same transaction unless ForbidCallbackControl says not to.
+ * Sends one C2C message, as the admin or on behalf of From_Account (spec §4.3). The app backend is
+ * asked first (C2C.CallbackBeforeSendMsg, spec §7.4) and may forbid, drop or rewrite the message;
+ * what it allows is stored, and C2C.CallbackAfterSendMsg records it in the same transaction, unless
+ * ForbidCallbackControl turns either callback off.
  */
 import type { UserId } from '../../domain/accounts/user-id.js'
+import type { MsgElement } from '../../domain/c2c/msg-body.js'
 import { countsAsUnread } from '../../domain/c2c/rules.js'
 import { TencentError } from '../../domain/codes.js'
 import { afterSendMsg } from '../../webhooks/c2c-events.js'
@@ -30,7 +33,7 @@ export const sendmsg = command({
     IsNeedReadReceipt: m.IsNeedReadReceipt,
     // MsgTimeStamp (older SDKs) is not read: MsgTime is the server's time (spec §4.3).
   },
-  async run(req, { caller, clock, transaction }) {
+  async run(req, { caller, clock, transaction, webhooks }) {
     checkMessageSize(req.MsgBody, req.CloudCustomData)
     const from = req.From_Account ?? (caller as UserId)
     const to = req.To_Account
@@ -50,23 +53,49 @@ export const sendmsg = command({
       syncOtherMachine: req.SyncOtherMachine,
       counted: countsAsUnread({ from, to, origin: 'send', noUnread, onlineOnly }),
     })
-    const notify = !(req.ForbidCallbackControl?.includes('ForbidAfterSendMsgCallback') ?? false)
+    const forbid = req.ForbidCallbackControl ?? []
+    // Asked before the transaction: a transaction never waits on the network.
+    const decision = await webhooks.beforeSend(
+      'C2C.CallbackBeforeSendMsg',
+      {
+        From_Account: from,
+        To_Account: to,
+        MsgSeq: message.msgSeq,
+        MsgRandom: message.msgRandom,
+        MsgTime: msgTime,
+        MsgKey: message.msgKey,
+        OnlineOnlyFlag: onlineOnly ? 1 : 0,
+        MsgBody: message.body,
+        ...(req.CloudCustomData !== undefined && { CloudCustomData: req.CloudCustomData }),
+      },
+      { skip: forbid.includes('ForbidBeforeSendMsgCallback') },
+    )
+    if (decision.action === 'reject') throw decision.error
+    // ErrorCode 2 from the app: the sender is told it worked, and nothing is kept (spec §7.3).
+    if (decision.action === 'drop') return { MsgTime: msgTime, MsgKey: message.msgKey }
+    // [U] The app's replacement body is stored as given: it is the app backend's own data.
+    const sent = {
+      ...message,
+      body: decision.MsgBody as MsgElement[],
+      cloudCustomData: decision.CloudCustomData ?? message.cloudCustomData,
+    }
+    const notify = !forbid.includes('ForbidAfterSendMsgCallback')
     return transaction(async (tx) => {
       const known = await tx.accounts.existing([from, to])
       if (!known.has(from)) throw new TencentError(90008)
       if (!known.has(to)) throw new TencentError(90012)
       // [U] A repeat in the same second with the same MsgRandom is the same message (spec §4.2):
       // it is answered with the first one's key and delivered once.
-      const first = await tx.c2c.findSameSecond(from, to, message.msgRandom, msgTime)
+      const first = await tx.c2c.findSameSecond(from, to, sent.msgRandom, msgTime)
       if (first !== undefined) return { MsgTime: msgTime, MsgKey: first }
       let unread: number
       if (onlineOnly) unread = await tx.c2c.unreadTotal(to)
       else {
-        const added = await tx.c2c.addMessage(message)
-        if (!added.added) return { MsgTime: msgTime, MsgKey: message.msgKey }
+        const added = await tx.c2c.addMessage(sent)
+        if (!added.added) return { MsgTime: msgTime, MsgKey: sent.msgKey }
         unread = added.recipientUnreadTotal
       }
-      if (notify) await tx.outbox.enqueue(afterSendMsg(message, onlineOnly, unread, clock.nowMs()))
+      if (notify) await tx.outbox.enqueue(afterSendMsg(sent, onlineOnly, unread, clock.nowMs()))
       return { MsgTime: msgTime, MsgKey: message.msgKey }
     })
   },
