@@ -175,13 +175,18 @@ export class SqliteGroups implements GroupStore {
   ): Promise<{ seq: number; time: number } | undefined> {
     const g = groupRow(this.#s, this.#app, groupId)
     if (g === undefined) return undefined
-    return this.#s
+    // No ORDER BY: with one, SQLite walks the primary key of the whole group backwards instead of
+    // using the (random, seq) index; the few rows sharing a Random are compared here.
+    const rows = this.#s
       .get(
         `SELECT seq, time FROM group_messages WHERE app_id = ? AND gid = ? AND random = ?
-           AND sender = ? AND body_hash = ? AND time >= ? ORDER BY seq DESC LIMIT 1`,
+           AND sender = ? AND body_hash = ? AND time >= ?`,
       )
-      .get(this.#app, g.gid, q.random, q.sender, q.bodyHash, q.sinceTime) as
-      { seq: number; time: number } | undefined
+      .all(this.#app, g.gid, q.random, q.sender, q.bodyHash, q.sinceTime) as { seq: number; time: number }[]
+    return rows.reduce<{ seq: number; time: number } | undefined>(
+      (a, r) => (a && a.seq > r.seq ? a : r),
+      undefined,
+    )
   }
 
   async history(

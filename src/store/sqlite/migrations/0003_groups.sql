@@ -53,7 +53,9 @@ CREATE TABLE group_messages (
   read_count        INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (app_id, gid, seq)
 ) WITHOUT ROWID;
-CREATE INDEX group_messages_by_random ON group_messages (app_id, gid, random, seq);
+-- Duplicate sends (same sender, Random and body within 5 minutes): covering, or SQLite's planner
+-- prefers walking the whole group by its primary key.
+CREATE INDEX group_messages_by_random ON group_messages (app_id, gid, random, sender, body_hash, time, seq);
 
 CREATE TABLE group_read_ranges (
   app_id    INTEGER NOT NULL,
