@@ -5,45 +5,10 @@
  */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { MsgKey } from '../../domain/c2c/msg-key.js'
-import type { NewMessage, StoredMessage } from '../../domain/c2c/rules.js'
+import type { NewMessage } from '../../domain/c2c/rules.js'
 import type { AddOutcome, C2CStore, HistoryPage, HistoryQuery, ReadOutcome, WithdrawOutcome } from '../c2c.js'
 import { chunks, placeholders, type Statements } from './statements.js'
-
-interface MessageRow {
-  from_id: string
-  to_id: string
-  msg_seq: number
-  msg_random: number
-  msg_time: number
-  msg_key: string
-  body: string
-  cloud_custom_data: string
-  need_receipt: number
-  peer_read: number
-  recalled: number
-  counted: number
-  sender_sees: number
-}
-
-const pair = (a: UserId, b: UserId): [UserId, UserId] => (a < b ? [a, b] : [b, a])
-
-function toMessage(r: MessageRow): StoredMessage {
-  return {
-    from: r.from_id as UserId,
-    to: r.to_id as UserId,
-    msgSeq: r.msg_seq,
-    msgRandom: r.msg_random,
-    msgTime: r.msg_time,
-    msgKey: r.msg_key as MsgKey,
-    body: JSON.parse(r.body) as StoredMessage['body'],
-    cloudCustomData: JSON.parse(r.cloud_custom_data) as string,
-    needReadReceipt: r.need_receipt === 1,
-    senderSees: r.sender_sees === 1,
-    counted: r.counted === 1,
-    recalled: r.recalled === 1,
-    peerRead: r.peer_read === 1,
-  }
-}
+import { pair, toMessage, type MessageRow } from '../rows/c2c-rows.js'
 
 export class SqliteC2C implements C2CStore {
   readonly #s: Statements

@@ -1,20 +1,10 @@
 /** Row shapes and lookups shared by the SQLite group stores. */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { GroupId } from '../../domain/groups/group-id.js'
-import type { GroupType } from '../../domain/groups/group-types.js'
-import type { Group } from '../groups.js'
 import type { Statements } from './statements.js'
+import { toGroup, type GroupRow } from '../rows/group-rows.js'
 
-export interface GroupRow {
-  gid: number
-  group_id: string
-  type: string
-  name: string
-  owner_id: string | null
-  max_members: number
-  member_count: number
-  last_seq: number
-}
+export { toGroup, type GroupRow }
 
 export interface MemberRow {
   member_no: number
@@ -28,18 +18,6 @@ export function groupRow(s: Statements, app: number, groupId: GroupId): GroupRow
        FROM groups WHERE app_id = ? AND group_id = ?`,
     )
     .get(app, groupId) as GroupRow | undefined
-}
-
-export function toGroup(r: GroupRow): Group {
-  return {
-    groupId: r.group_id as GroupId,
-    type: r.type as GroupType,
-    name: r.name,
-    owner: (r.owner_id ?? undefined) as UserId | undefined,
-    maxMembers: r.max_members,
-    memberCount: r.member_count,
-    lastSeq: r.last_seq,
-  }
 }
 
 export function memberRow(s: Statements, app: number, gid: number, userId: UserId): MemberRow | undefined {
