@@ -87,7 +87,7 @@ export function stopInstances(instances: readonly Instance[]): Promise<void[]> {
     instances.map(
       (i) =>
         new Promise<void>((resolve) => {
-          if (i.child.exitCode !== null) return resolve()
+          if (i.child.exitCode !== null || i.child.signalCode !== null) return resolve()
           i.child.once('exit', () => resolve())
           i.child.kill('SIGTERM')
         }),
