@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config'
 
 /**
  * Two projects: `sqlite` runs everything on the embedded store; `postgres` runs the black-box HTTP
- * suites, the store contract and the multi-instance test on PostgreSQL, when a database is given.
+ * suites, the store contracts, webhook delivery and the multi-instance tests on PostgreSQL, when a
+ * database is given.
  */
 const databaseUrl = process.env.RECEIPTD_TEST_DATABASE_URL
 const redisUrl = process.env.RECEIPTD_TEST_REDIS_URL ?? ''
@@ -13,7 +14,7 @@ if (!databaseUrl && !shown.receiptdSkipNotice) {
   shown.receiptdSkipNotice = true
   process.stderr.write(
     '\n  PostgreSQL run SKIPPED: set RECEIPTD_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)\n' +
-      '  to run the API, robustness, store contract and multi-instance suites on PostgreSQL as well.\n\n',
+      '  to run the API, robustness, store contract, webhook and multi-instance suites on PostgreSQL as well.\n\n',
   )
 }
 
@@ -42,8 +43,13 @@ export default defineConfig({
                   'test/api/**/*.test.ts',
                   'test/robustness/**/*.test.ts',
                   'test/store/**/*.test.ts',
+                  'test/webhooks/**/*.test.ts',
+                  'test/gateway/own-api.test.ts',
                   'test/scale/**/*.test.ts',
                 ],
+                // before-send never touches the store; a restart after kill -9 on one SQLite file
+                // has its PostgreSQL counterpart in test/scale (another instance takes over).
+                exclude: ['test/webhooks/before-send.test.ts', 'test/webhooks/crash.test.ts'],
                 env: {
                   RECEIPTD_TEST_STORE: 'postgres',
                   RECEIPTD_TEST_DATABASE_URL: databaseUrl,

@@ -171,6 +171,7 @@ async function main(): Promise<void> {
       store: { ...defaults.store, memory: true },
       log: { level: 'silent' },
       redis: { url: undefined },
+      webhooks: defaults.webhooks,
       apps,
       configFile: undefined,
     },

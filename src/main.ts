@@ -25,7 +25,7 @@ import { Dispatcher, type DispatcherOptions } from './webhooks/worker.js'
 export interface StartOptions {
   clock?: Clock
   logger?: Logger
-  /** Tuning of the after-event dispatcher. */
+  /** Tuning of the after-event dispatcher, over `config.webhooks`. */
   dispatcher?: Pick<DispatcherOptions, 'concurrency' | 'pollIntervalMs' | 'leaseMs' | 'pace'>
   /** A command table in place of receiptd's own; for benchmarks and tests of the gateway. */
   commands?: ReadonlyMap<string, Command>
@@ -91,6 +91,7 @@ export async function startReceiptd(config: Config, options: StartOptions = {}):
   const afterHttp = new CallbackHttp({ connections: CALLBACK_CONNECTIONS })
   const beforeHttp = new CallbackHttp({ connections: CALLBACK_CONNECTIONS })
   const dispatcher = new Dispatcher({
+    ...config.webhooks,
     ...options.dispatcher,
     queue: store.deliveryQueue,
     apps,

@@ -109,10 +109,26 @@ export interface RedisConfig {
   url: string | undefined
 }
 
+/** The after-event dispatcher of this instance. */
+export interface WebhooksConfig {
+  /**
+   * How long a claimed event stays with this instance. On PostgreSQL it is also how long the events
+   * of an instance that died wait before another instance sends them; it must outlast an attempt,
+   * or an event still in flight would be sent again beside it.
+   */
+  leaseMs: number
+  /**
+   * How often to look for due events without being told: events recorded by other instances,
+   * leases that ran out, retries beyond the next one.
+   */
+  pollIntervalMs: number
+}
+
 export interface Config {
   server: ServerConfig
   store: StoreConfig
   redis: RedisConfig
+  webhooks: WebhooksConfig
   log: { level: string }
   /** Empty means "create or reuse the development app in the data folder". */
   apps: readonly AppConfig[]
@@ -145,6 +161,7 @@ export const defaults: Omit<Config, 'apps' | 'configFile'> = {
     postgres: { schema: 'public', poolMax: 10, connectionTimeoutMs: 5_000, idleTimeoutMs: 30_000 },
   },
   redis: { url: undefined },
+  webhooks: { leaseMs: 60_000, pollIntervalMs: 1000 },
   log: { level: 'info' },
 }
 

@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       postgres: { schema: 'public', poolMax: 10, connectionTimeoutMs: 5000, idleTimeoutMs: 30000 },
     })
     expect(c.redis).toEqual({ url: undefined })
+    expect(c.webhooks).toEqual({ leaseMs: 60000, pollIntervalMs: 1000 })
     expect(c.apps).toEqual([])
     expect(Object.isFrozen(c.server)).toBe(true)
   })
@@ -88,10 +89,22 @@ describe('loadConfig', () => {
     ['store: { postgres: { schema: "a b" } }\n', /store\.postgres\.schema: expected a plain identifier/],
     ['store: { postgres: { poolSize: 3 } }\n', /store\.postgres\.poolSize: unknown setting/],
     ['redis: { url: "http://x" }\n', /redis\.url: expected a redis:\/\//],
+    ['webhooks: { leaseMs: 50 }\n', /webhooks\.leaseMs: expected a whole number from 100/],
+    ['webhooks: { pollIntervalMs: 0 }\n', /webhooks\.pollIntervalMs/],
+    ['webhooks: { lease: 5 }\n', /webhooks\.lease: unknown setting/],
+    [
+      'webhooks: { leaseMs: 3000 }\napps:\n  - { sdkAppId: 1, secretKey: k, callback: { url: "http://x", afterEventTimeoutMs: 2000 } }\n',
+      /webhooks\.leaseMs: 3000 is too short for apps\[0\]\.callback\.afterEventTimeoutMs 2000/,
+    ],
     ['nonsense: 1\n', /nonsense: unknown setting/],
     ['apps: [\n', /not valid YAML/],
   ])('names the bad field: %j', (text, message) => {
     expect(() => loadConfig({ config: file('bad.yaml', text) }, {})).toThrow(message)
+  })
+
+  it('takes the dispatcher lease and poll interval from the file', () => {
+    const c = loadConfig({ config: file('w.yaml', 'webhooks: { leaseMs: 4000, pollIntervalMs: 200 }\n') }, {})
+    expect(c.webhooks).toEqual({ leaseMs: 4000, pollIntervalMs: 200 })
   })
 
   it('names the environment variable or flag that is wrong', () => {

@@ -25,6 +25,7 @@ import {
 import { parseCallback } from './callback.js'
 import { bool, checkKeys, ConfigError, int, isObj, str, type Obj } from './checks.js'
 import { databaseUrl, maskUrl, postgresSettings, redisUrl } from './store-settings.js'
+import { webhooksSettings } from './webhooks-settings.js'
 
 export { ConfigError } from './checks.js'
 
@@ -161,7 +162,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const configFile = flags.config ?? e.configFile?.[0]
   const file = configFile === undefined ? {} : readFile(configFile)
   const at = (key: string) => (configFile ? `${configFile}: ${key}` : key)
-  checkKeys(file, '', ['server', 'store', 'redis', 'log', 'apps'])
+  checkKeys(file, '', ['server', 'store', 'redis', 'webhooks', 'log', 'apps'])
   const fServer = isObj(file.server) ? file.server : {}
   const fStore = isObj(file.store) ? file.store : {}
   const fLog = isObj(file.log) ? file.log : {}
@@ -255,6 +256,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       postgres: postgresSettings(fStore.postgres, at('store.postgres'), defaults.store.postgres),
     },
     redis: { url: rUrl === undefined ? undefined : redisUrl(rUrl, rAt) },
+    webhooks: webhooksSettings(file.webhooks, at('webhooks'), defaults.webhooks, apps),
     log: { level: logLevel(level, levelAt) },
     apps,
     configFile,

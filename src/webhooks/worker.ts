@@ -8,7 +8,8 @@
  * Order: the queue hands out at most one event per ordering key at a time, oldest first, so the
  * events of a conversation or a group arrive in order while different keys go out in parallel.
  * Durability: an event is leased before it is sent and moved only after its attempt is recorded;
- * one sent when the process died is sent again after the restart (at least once).
+ * one sent when the process died is sent again after the restart, or on PostgreSQL by another
+ * instance once the lease has run out (at least once).
  */
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
@@ -71,7 +72,7 @@ export class Dispatcher {
 
   /**
    * Stops claiming, cuts attempts in flight short and gives their leases back, unrecorded: they
-   * are sent again by the next start.
+   * are sent again by the next start, or at once by another instance sharing the store.
    */
   async stop(): Promise<void> {
     if (this.#stopped) return

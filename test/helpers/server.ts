@@ -41,6 +41,7 @@ export function testConfig(apps: AppConfig[] = [testApp()], server: Partial<Conf
           }
         : { ...defaults.store, memory: true },
     redis: { url: undefined },
+    webhooks: defaults.webhooks,
     log: { level: 'silent' },
     apps,
     configFile: undefined,

@@ -32,19 +32,29 @@ async function healthy(instance: Instance): Promise<void> {
   throw new Error('receiptd did not become healthy within 30 s')
 }
 
+export interface InstanceOptions {
+  /** The app's `callback` section; none by default. */
+  callback?: Record<string, unknown>
+  /** The `webhooks` section: the dispatcher's lease and poll interval. */
+  webhooks?: Record<string, unknown>
+}
+
 /** Starts `count` instances at once (they race to migrate the schema) and waits until all answer. */
 export async function startInstances(
   count: number,
   databaseUrl: string,
   schema: string,
+  options: InstanceOptions = {},
 ): Promise<Instance[]> {
   const dir = mkdtempSync(join(tmpdir(), 'receiptd-scale-'))
   const config = join(dir, 'receiptd.json')
+  const app = { sdkAppId: SDK_APP_ID, secretKey: SAMPLE_KEY, admins: [ADMIN], limits: { ratePerSecond: 0 } }
   writeFileSync(
     config,
     JSON.stringify({
       store: { postgres: { schema, poolMax: 5 } },
-      apps: [{ sdkAppId: SDK_APP_ID, secretKey: SAMPLE_KEY, admins: [ADMIN], limits: { ratePerSecond: 0 } }],
+      ...(options.webhooks && { webhooks: options.webhooks }),
+      apps: [{ ...app, ...(options.callback && { callback: options.callback }) }],
     }),
   )
   const instances = await Promise.all(
@@ -77,7 +87,7 @@ export function stopInstances(instances: readonly Instance[]): Promise<void[]> {
     instances.map(
       (i) =>
         new Promise<void>((resolve) => {
-          if (i.child.exitCode !== null) return resolve()
+          if (i.child.exitCode !== null || i.child.signalCode !== null) return resolve()
           i.child.once('exit', () => resolve())
           i.child.kill('SIGTERM')
         }),

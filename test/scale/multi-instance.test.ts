@@ -8,11 +8,15 @@
  * their reads are exact; each churning user is driven by one worker, so its membership is a
  * sequence, and whether it is in a message's audience is checked against the real-time order of
  * the join and the send (a join answered before a send began must be in it, one that began after
- * the send was answered must not) and for monotony across seqs.
+ * the send was answered must not) and for monotony across seqs. Every after-event the load caused
+ * reaches one callback receiver exactly once, each conversation's and group's in order.
  */
 import { performance } from 'node:perf_hooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterEventCommands } from '../../src/webhooks/events.js'
+import { Receiver } from '../helpers/receiver.js'
 import { dropSchema, freshSchema, TEST_STORE, testDatabaseUrl } from '../helpers/stores.js'
+import { expectArrivalsMatch, settledOutbox } from './deliveries.js'
 import { call, startInstances, stopInstances, type Instance } from './instances.js'
 
 const STABLE = ['s0', 's1', 's2', 's3', 's4', 's5']
@@ -44,14 +48,18 @@ const text = (t: string) => [{ MsgType: 'TIMTextElem', MsgContent: { Text: t } }
 
 describe.skipIf(TEST_STORE !== 'postgres')('several instances on one PostgreSQL', () => {
   let instances: Instance[] = []
+  let receiver: Receiver
   const url = TEST_STORE === 'postgres' ? testDatabaseUrl() : ''
   const schema = freshSchema()
 
   beforeAll(async () => {
-    instances = await startInstances(3, url, schema)
+    receiver = await Receiver.start()
+    const callback = { url: receiver.url, commands: afterEventCommands, afterEventTimeoutMs: 10_000 }
+    instances = await startInstances(3, url, schema, { callback, webhooks: { pollIntervalMs: 200 } })
   }, 60_000)
   afterAll(async () => {
     await stopInstances(instances)
+    await receiver.close()
     await dropSchema(url, schema)
   })
 
@@ -249,5 +257,11 @@ describe.skipIf(TEST_STORE !== 'postgres')('several instances on one PostgreSQL'
     }
     expect(group.length).toBeGreaterThan(20)
     expect(c2c.length).toBeGreaterThan(20)
+
+    // The receiver always answers OK within the attempt limit: one attempt, one request per event.
+    const outbox = await settledOutbox(url, schema)
+    expect(outbox.length).toBeGreaterThan(c2c.length + group.length)
+    expect(outbox.filter((r) => r.attempts !== 1)).toEqual([])
+    expectArrivalsMatch(receiver.received, outbox)
   })
 })

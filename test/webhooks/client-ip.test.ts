@@ -1,6 +1,6 @@
 /** `ClientIP` (spec §7.1): events written during a v4 request carry the caller's address. */
 import { Api } from 'tls-sig-api-v2'
-import { afterAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { command } from '../../src/api/command.js'
 import { systemClock } from '../../src/domain/clock.js'
 import { createV4Handler } from '../../src/gateway/handler.js'
@@ -8,16 +8,19 @@ import { LocalRateLimiter } from '../../src/gateway/rate-limit.js'
 import { clientIp } from '../../src/gateway/server.js'
 import { UserSigVerifier } from '../../src/gateway/usersig.js'
 import { createLogger } from '../../src/main.js'
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
 import { BeforeSendClient } from '../../src/webhooks/before-send.js'
 import { CallbackHttp } from '../../src/webhooks/http-client.js'
 import { sampleEvent } from '../helpers/events.js'
 import { ADMIN, SAMPLE_KEY, SDK_APP_ID, testApp } from '../helpers/server.js'
+import { openTestStore, TEST_STORE, type TestStore } from '../helpers/stores.js'
 
-const store = new SqliteStore({ dataDir: undefined, durability: 'default' })
+let t: TestStore
 const http = new CallbackHttp({ connections: 1 })
+beforeAll(async () => {
+  t = await openTestStore(TEST_STORE)
+})
 afterAll(async () => {
-  await store.close()
+  await t.close()
   await http.close()
 })
 
@@ -36,7 +39,7 @@ const recordEvent = command({
 it('stamps events with the address of the REST caller, IPv4-mapped addresses made plain', async () => {
   const handle = createV4Handler({
     apps: [testApp()],
-    store,
+    store: t.store,
     clock: systemClock,
     rateLimiter: new LocalRateLimiter(),
     verifier: new UserSigVerifier(),
@@ -52,8 +55,13 @@ it('stamps events with the address of the REST caller, IPv4-mapped addresses mad
     clientIp: clientIp('::ffff:203.0.113.9'),
   })
   expect(out.envelope.ErrorCode).toBe(0)
-  expect(store.database.prepare('SELECT client_ip, opt_platform FROM outbox').all()).toEqual([
-    { client_ip: '203.0.113.9', opt_platform: 'RESTAPI' },
-  ])
+  const claimed = await t.store.deliveryQueue.claim({
+    owner: 'test',
+    nowMs: Date.now(),
+    leaseMs: 1000,
+    limit: 10,
+    wanted: () => true,
+  })
+  expect(claimed.map((e) => [e.clientIp, e.optPlatform])).toEqual([['203.0.113.9', 'RESTAPI']])
   expect(clientIp('::1')).toBe('::1')
 })

@@ -1,21 +1,68 @@
-/** OutboxStore on PostgreSQL: rows become visible to dispatchers when the transaction commits. */
-import type { WebhookEvent } from '../../webhooks/events.js'
+/**
+ * OutboxStore on PostgreSQL. Events are held until the transaction is about to commit and written
+ * then, each ordering key under a transaction-scoped advisory lock. Ids come from a sequence when
+ * the row is inserted, so without the lock two transactions writing one key could commit in the
+ * opposite order of their ids, and a dispatcher could deliver the higher id before the lower one
+ * became visible. Holding the key's lock from the INSERT to COMMIT means the next writer of that
+ * key draws its id after this commit: per key, id order is commit order.
+ */
+import { REST_PLATFORM, type WebhookEvent } from '../../webhooks/events.js'
 import type { OutboxStore } from '../outbox.js'
 import type { Queryable } from './pg-store.js'
+
+/** [U] `ClientIP` of an event recorded outside a request (a tool, a test): the local host. */
+const NO_CLIENT_IP = '127.0.0.1'
+
+/** What a transaction did that dispatchers should hear of once it has committed. */
+export interface TxEffects {
+  outboxChanged: boolean
+}
 
 export class PgOutbox implements OutboxStore {
   readonly #db: Queryable
   readonly #app: number
+  readonly #effects: TxEffects
+  readonly #events: WebhookEvent[] = []
 
-  constructor(db: Queryable, sdkAppId: number) {
+  constructor(db: Queryable, sdkAppId: number, effects: TxEffects) {
     this.#db = db
     this.#app = sdkAppId
+    this.#effects = effects
   }
 
   async enqueue(event: WebhookEvent): Promise<void> {
+    this.#events.push(event)
+  }
+
+  /** Writes the held events; the store calls it once, right before COMMIT. */
+  async flush(): Promise<void> {
+    const events = this.#events.splice(0)
+    if (events.length === 0) return
+    // Sorted, so two transactions that write the same keys take their locks in the same order and
+    // never wait on each other in a cycle. The schema is part of the lock key: deployments (and
+    // tests) sharing a database do not wait on each other's keys.
+    const keys = [...new Set(events.map((e) => e.orderingKey))].sort()
     await this.#db.query(
-      'INSERT INTO outbox (app_id, command, ordering_key, body, created_ms) VALUES ($1, $2, $3, $4, $5)',
-      [this.#app, event.command, event.orderingKey, JSON.stringify(event.body), event.createdMs],
+      `SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '/' || $1 || '/' || k.key, 0))
+       FROM unnest($2::text[]) WITH ORDINALITY AS k(key, n) ORDER BY k.n`,
+      [String(this.#app), keys],
     )
+    await this.#db.query(
+      `INSERT INTO outbox (app_id, command, ordering_key, body, created_ms, client_ip, opt_platform)
+       SELECT $1, e.command, e.key, e.body, e.created_ms, e.client_ip, e.opt_platform
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[])
+         WITH ORDINALITY AS e(command, key, body, created_ms, client_ip, opt_platform, n)
+       ORDER BY e.n`,
+      [
+        this.#app,
+        events.map((e) => e.command),
+        events.map((e) => e.orderingKey),
+        events.map((e) => JSON.stringify(e.body)),
+        events.map((e) => e.createdMs),
+        events.map((e) => e.clientIp ?? NO_CLIENT_IP),
+        events.map((e) => e.optPlatform ?? REST_PLATFORM),
+      ],
+    )
+    this.#effects.outboxChanged = true
   }
 }

@@ -13,7 +13,8 @@ import { PgGroupReceipts } from './pg-group-receipts.js'
 import { PgGroups } from './pg-groups.js'
 import { MigrationError } from '../migrations.js'
 import { migratePostgres } from './pg-migrate.js'
-import { PgOutbox } from './pg-outbox.js'
+import { PgOutbox, type TxEffects } from './pg-outbox.js'
+import { CommitSignal, PgDeliveryLog, PgDeliveryQueue } from './pg-deliveries.js'
 
 /** The query surface concerns use: a pooled client inside a transaction. */
 export interface Queryable {
@@ -53,9 +54,12 @@ const types = {
 export class PgStore implements Store {
   readonly kind = 'postgres' as const
   readonly #pool: pg.Pool
+  readonly #signal = new CommitSignal()
+  readonly deliveryQueue: PgDeliveryQueue
 
   private constructor(pool: pg.Pool) {
     this.#pool = pool
+    this.deliveryQueue = new PgDeliveryQueue((fn) => this.#inTransaction(fn), this.#signal)
   }
 
   /** Connects, creates the schema and migrates; a clear `StoreUnavailableError` when it cannot. */
@@ -93,12 +97,33 @@ export class PgStore implements Store {
   }
 
   async transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    let effects: TxEffects = { outboxChanged: false }
+    const result = await this.#inTransaction(async (client) => {
+      effects = { outboxChanged: false }
+      const outbox = new PgOutbox(client, sdkAppId, effects)
+      const value = await fn({
+        accounts: new PgAccounts(client, sdkAppId),
+        c2c: new PgC2C(client, sdkAppId),
+        groups: new PgGroups(client, sdkAppId),
+        groupReceipts: new PgGroupReceipts(client, sdkAppId),
+        outbox,
+        deliveries: new PgDeliveryLog(client, sdkAppId, effects),
+      })
+      await outbox.flush()
+      return value
+    })
+    if (effects.outboxChanged) this.#signal.notify()
+    return result
+  }
+
+  /** BEGIN … COMMIT around `fn` on a pooled connection, the whole of it retried on a deadlock. */
+  async #inTransaction<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.#pool.connect()
       let broken = false
       try {
         await client.query('BEGIN')
-        const result = await fn(this.#txFor(client, sdkAppId))
+        const result = await fn(client)
         await client.query('COMMIT')
         return result
       } catch (e) {
@@ -112,16 +137,6 @@ export class PgStore implements Store {
       } finally {
         client.release(broken)
       }
-    }
-  }
-
-  #txFor(client: Queryable, sdkAppId: number): Tx {
-    return {
-      accounts: new PgAccounts(client, sdkAppId),
-      c2c: new PgC2C(client, sdkAppId),
-      groups: new PgGroups(client, sdkAppId),
-      groupReceipts: new PgGroupReceipts(client, sdkAppId),
-      outbox: new PgOutbox(client, sdkAppId),
     }
   }
 
