@@ -165,8 +165,6 @@ if (!quick) {
       '',
       memory,
       '',
-      '## Group read receipts at 100,000 members',
-      '',
       groups.trim(),
       '',
     ].join('\n'),
