@@ -13,18 +13,22 @@
 import type {
   AfterAttempt,
   Attempt,
-  AttemptRecord,
   ClaimedEvent,
   ClaimRequest,
   Delivery,
   DeliveryFilter,
   DeliveryLog,
   DeliveryQueue,
-  DeliveryStatus,
 } from '../deliveries.js'
-import type { AfterEventCommand } from '../../webhooks/events.js'
 import type { TxEffects } from './pg-outbox.js'
 import type { Queryable } from './pg-store.js'
+import {
+  LOG_COLUMNS,
+  toDeliveries,
+  type AttemptRow,
+  type DueRow,
+  type LogRow,
+} from '../rows/delivery-rows.js'
 
 /** Tells this process's listeners that a committed transaction changed the outbox. */
 export class CommitSignal {
@@ -42,16 +46,6 @@ export class CommitSignal {
 
 /** Runs `fn` in a transaction of its own on a pooled connection; resolves after COMMIT. */
 export type RunInTransaction = <T>(fn: (db: Queryable) => Promise<T>) => Promise<T>
-
-interface DueRow {
-  id: number
-  app_id: number
-  command: AfterEventCommand
-  body: string
-  client_ip: string
-  opt_platform: string
-  tries: number
-}
 
 // Only a key's head qualifies, so an event whose predecessor is leased, waiting for a retry or
 // locked by another claimer is never handed out ahead of it.
@@ -159,29 +153,6 @@ export class PgDeliveryQueue implements DeliveryQueue {
   }
 }
 
-interface LogRow {
-  id: number
-  command: AfterEventCommand
-  ordering_key: string
-  status: DeliveryStatus
-  created_ms: number
-  next_attempt_ms: number
-  finished_ms: number | null
-  body: string
-}
-
-interface AttemptRow {
-  outbox_id: number
-  attempt: number
-  started_ms: number
-  http_status: number | null
-  latency_ms: number
-  error: string | null
-  answer_code: number | null
-}
-
-const LOG_COLUMNS = 'id, command, ordering_key, status, created_ms, next_attempt_ms, finished_ms, body'
-
 export class PgDeliveryLog implements DeliveryLog {
   readonly #db: Queryable
   readonly #app: number
@@ -230,31 +201,10 @@ export class PgDeliveryLog implements DeliveryLog {
   }
 
   async #withAttempts(rows: LogRow[]): Promise<Delivery[]> {
-    const byEvent = new Map<number, AttemptRecord[]>(rows.map((r) => [r.id, []]))
     const { rows: attempts } = await this.#db.query<AttemptRow>(
       'SELECT * FROM webhook_attempts WHERE outbox_id = ANY($1::bigint[]) ORDER BY outbox_id, attempt',
       [rows.map((r) => r.id)],
     )
-    for (const a of attempts) {
-      byEvent.get(a.outbox_id)!.push({
-        attempt: a.attempt,
-        startedMs: a.started_ms,
-        httpStatus: a.http_status ?? undefined,
-        latencyMs: a.latency_ms,
-        error: a.error ?? undefined,
-        answerCode: a.answer_code ?? undefined,
-      })
-    }
-    return rows.map((r) => ({
-      id: r.id,
-      command: r.command,
-      orderingKey: r.ordering_key,
-      status: r.status,
-      createdMs: r.created_ms,
-      nextAttemptMs: r.status === 'pending' ? r.next_attempt_ms : undefined,
-      finishedMs: r.finished_ms ?? undefined,
-      body: r.body,
-      attempts: byEvent.get(r.id)!,
-    }))
+    return toDeliveries(rows, attempts)
   }
 }

@@ -7,17 +7,21 @@
 import type {
   AfterAttempt,
   Attempt,
-  AttemptRecord,
   ClaimedEvent,
   ClaimRequest,
   Delivery,
   DeliveryFilter,
   DeliveryLog,
   DeliveryQueue,
-  DeliveryStatus,
 } from '../deliveries.js'
-import type { AfterEventCommand } from '../../webhooks/events.js'
 import { chunks, placeholders, type Statements } from './statements.js'
+import {
+  LOG_COLUMNS,
+  toDeliveries,
+  type AttemptRow,
+  type DueRow,
+  type LogRow,
+} from '../rows/delivery-rows.js'
 
 /** Tells listeners, after a commit, that the outbox changed. */
 export class OutboxSignal {
@@ -43,16 +47,6 @@ export class OutboxSignal {
 
 /** Runs `work` as a job of the group commit and resolves after COMMIT. */
 export type RunInBatch = <T>(work: () => T) => Promise<T>
-
-interface DueRow {
-  id: number
-  app_id: number
-  command: AfterEventCommand
-  body: string
-  client_ip: string
-  opt_platform: string
-  tries: number
-}
 
 const CLAIM = `SELECT id, app_id, command, body, client_ip, opt_platform, tries FROM outbox o
   WHERE status = 'pending' AND next_attempt_ms <= @now AND lease_until_ms <= @now
@@ -157,29 +151,6 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 }
 
-interface LogRow {
-  id: number
-  command: AfterEventCommand
-  ordering_key: string
-  status: DeliveryStatus
-  created_ms: number
-  next_attempt_ms: number
-  finished_ms: number | null
-  body: string
-}
-
-interface AttemptRow {
-  outbox_id: number
-  attempt: number
-  started_ms: number
-  http_status: number | null
-  latency_ms: number
-  error: string | null
-  answer_code: number | null
-}
-
-const LOG_COLUMNS = 'id, command, ordering_key, status, created_ms, next_attempt_ms, finished_ms, body'
-
 export class SqliteDeliveryLog implements DeliveryLog {
   readonly #s: Statements
   readonly #app: number
@@ -232,34 +203,15 @@ export class SqliteDeliveryLog implements DeliveryLog {
   }
 
   #withAttempts(rows: LogRow[]): Delivery[] {
-    const byEvent = new Map<number, AttemptRecord[]>(rows.map((r) => [r.id, []]))
+    const attempts: AttemptRow[] = []
     for (const part of chunks(rows.map((r) => r.id))) {
-      const attempts = this.#s
+      const found = this.#s
         .get(
           `SELECT * FROM webhook_attempts WHERE outbox_id IN (${placeholders(part.length)}) ORDER BY outbox_id, attempt`,
         )
         .all(...part) as AttemptRow[]
-      for (const a of attempts) {
-        byEvent.get(a.outbox_id)!.push({
-          attempt: a.attempt,
-          startedMs: a.started_ms,
-          httpStatus: a.http_status ?? undefined,
-          latencyMs: a.latency_ms,
-          error: a.error ?? undefined,
-          answerCode: a.answer_code ?? undefined,
-        })
-      }
+      attempts.push(...found)
     }
-    return rows.map((r) => ({
-      id: r.id,
-      command: r.command,
-      orderingKey: r.ordering_key,
-      status: r.status,
-      createdMs: r.created_ms,
-      nextAttemptMs: r.status === 'pending' ? r.next_attempt_ms : undefined,
-      finishedMs: r.finished_ms ?? undefined,
-      body: r.body,
-      attempts: byEvent.get(r.id)!,
-    }))
+    return toDeliveries(rows, attempts)
   }
 }
