@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { callbackDefaults } from '../../src/config/config.js'
+import { roam } from '../api/openim/c2c.js'
 import { Receiver, OK_ANSWER, type Received } from '../helpers/receiver.js'
 import { startTestServer, testApp, testConfig, type TestServer } from '../helpers/server.js'
 
@@ -46,16 +47,7 @@ beforeEach(() => {
   beforeAnswer = { ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 }
 })
 
-const history = async () =>
-  (
-    await server.call('openim/admin_getroammsg', {
-      Operator_Account: 'bob',
-      Peer_Account: 'alice',
-      MaxCnt: 100,
-      MinTime: 0,
-      MaxTime: 4_000_000_000,
-    })
-  ).MsgList as { MsgRandom: number; MsgBody: unknown; CloudCustomData: string }[]
+const history = () => roam(server, 'bob', 'alice')
 
 const sendC2C = (random: number, extra: Record<string, unknown> = {}) =>
   server.call('openim/sendmsg', {

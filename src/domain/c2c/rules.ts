@@ -10,9 +10,6 @@ import type { MsgKey } from './msg-key.js'
 /** design.md decision 13: a C2C message over 12 KB is refused with 93000. */
 export const MAX_MESSAGE_BYTES = 12 * 1024
 
-/** MsgLifeTime: at most 7 days; larger values are clamped (spec §4.3). */
-export const MAX_MSG_LIFE_TIME = 604_800
-
 /** batchsendmsg: at most 500 recipients (90011 beyond, spec §4.4). */
 export const MAX_BATCH_RECIPIENTS = 500
 

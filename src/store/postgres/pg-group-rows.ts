@@ -1,9 +1,7 @@
 /** Row shapes and lookups shared by the PostgreSQL group stores. */
 import type { GroupId } from '../../domain/groups/group-id.js'
 import type { Queryable } from './pg-store.js'
-import { GROUP_COLUMNS, toGroup, type GroupRow } from '../rows/group-rows.js'
-
-export { toGroup, type GroupRow }
+import { GROUP_COLUMNS, type GroupRow } from '../rows/group-rows.js'
 
 /**
  * The group's row; with `lock`, locked until commit. Every change of membership takes this lock

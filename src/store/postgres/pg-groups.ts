@@ -17,7 +17,8 @@ import type {
   RecallOutcome,
   StoredGroupMessage,
 } from '../groups.js'
-import { GID, groupRow, toGroup } from './pg-group-rows.js'
+import { toGroup } from '../rows/group-rows.js'
+import { GID, groupRow } from './pg-group-rows.js'
 import type { Queryable } from './pg-store.js'
 
 export class PgGroups implements GroupStore {

@@ -2,9 +2,7 @@
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { GroupId } from '../../domain/groups/group-id.js'
 import type { Statements } from './statements.js'
-import { toGroup, type GroupRow } from '../rows/group-rows.js'
-
-export { toGroup, type GroupRow }
+import { GROUP_COLUMNS, type GroupRow } from '../rows/group-rows.js'
 
 export interface MemberRow {
   member_no: number
@@ -12,12 +10,8 @@ export interface MemberRow {
 }
 
 export function groupRow(s: Statements, app: number, groupId: GroupId): GroupRow | undefined {
-  return s
-    .get(
-      `SELECT gid, group_id, type, name, owner_id, max_members, member_count, last_seq
-       FROM groups WHERE app_id = ? AND group_id = ?`,
-    )
-    .get(app, groupId) as GroupRow | undefined
+  return s.get(`SELECT ${GROUP_COLUMNS} FROM groups WHERE app_id = ? AND group_id = ?`).get(app, groupId) as
+    GroupRow | undefined
 }
 
 export function memberRow(s: Statements, app: number, gid: number, userId: UserId): MemberRow | undefined {

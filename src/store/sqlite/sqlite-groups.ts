@@ -11,7 +11,8 @@ import type {
   RecallOutcome,
   StoredGroupMessage,
 } from '../groups.js'
-import { groupRow, memberRow, toGroup } from './sqlite-group-rows.js'
+import { toGroup } from '../rows/group-rows.js'
+import { groupRow, memberRow } from './sqlite-group-rows.js'
 import type { Statements } from './statements.js'
 
 export class SqliteGroups implements GroupStore {

@@ -30,3 +30,24 @@ export async function unread(server: TestServer, user: string, peers?: string[])
     ...(peers === undefined ? {} : { Peer_Account: peers }),
   })
 }
+
+export interface RoamMessage {
+  From_Account: string
+  MsgRandom: number
+  MsgKey: string
+  MsgBody: unknown
+  CloudCustomData: string
+  IsPeerRead: number
+}
+
+/** Every message of the conversation as `viewer` sees it, one page of up to 100. */
+export async function roam(server: TestServer, viewer: string, peer: string): Promise<RoamMessage[]> {
+  const r = await server.call('openim/admin_getroammsg', {
+    Operator_Account: viewer,
+    Peer_Account: peer,
+    MaxCnt: 100,
+    MinTime: 0,
+    MaxTime: 4_000_000_000,
+  })
+  return r.MsgList as RoamMessage[]
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../../src/domain/clock.js'
 import { startTestServer, testConfig, type TestServer } from '../../helpers/server.js'
-import { importAccounts, nextRandom, outbox, text, unread } from './c2c.js'
+import { importAccounts, nextRandom, outbox, roam, text, unread } from './c2c.js'
 
 let server: TestServer
 const clock = new ManualClock(1_708_676_941_000)
@@ -33,16 +33,7 @@ const receipt = (items: unknown, fields: Record<string, unknown> = {}) =>
   })
 const item = (MsgKey: string) => ({ From_Account: 'user2', To_Account: 'user1', MsgKey })
 const peerRead = async () => {
-  const r = await server.call('openim/admin_getroammsg', {
-    Operator_Account: 'user2',
-    Peer_Account: 'user1',
-    MaxCnt: 100,
-    MinTime: 0,
-    MaxTime: 4_000_000_000,
-  })
-  return Object.fromEntries(
-    (r.MsgList as { MsgKey: string; IsPeerRead: number }[]).map((m) => [m.MsgKey, m.IsPeerRead]),
-  )
+  return Object.fromEntries((await roam(server, 'user2', 'user1')).map((m) => [m.MsgKey, m.IsPeerRead]))
 }
 
 describe('c2c_msg_read_receipt', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../../src/domain/clock.js'
 import { startTestServer, testConfig, type TestServer } from '../../helpers/server.js'
-import { importAccounts, outbox, text, unread } from './c2c.js'
+import { importAccounts, outbox, roam, text, unread } from './c2c.js'
 
 let server: TestServer
 const clock = new ManualClock(1_700_000_000_000)
@@ -26,17 +26,7 @@ const importMsg = (fields: Record<string, unknown>) =>
   })
 
 const keysSeenBy = async (viewer: string, peer: string) =>
-  (
-    (
-      await server.call('openim/admin_getroammsg', {
-        Operator_Account: viewer,
-        Peer_Account: peer,
-        MaxCnt: 100,
-        MinTime: 0,
-        MaxTime: 4_000_000_000,
-      })
-    ).MsgList as { MsgKey: string; MsgBody: unknown }[]
-  ).map((m) => [m.MsgKey, m.MsgBody])
+  (await roam(server, viewer, peer)).map((m) => [m.MsgKey, m.MsgBody])
 
 describe('importmsg', () => {
   it('imports history (2) as read and real-time messages (5, and legacy 1) as unread', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../../src/domain/clock.js'
 import { ADMIN, startTestServer, testConfig, type TestServer } from '../../helpers/server.js'
-import { importAccounts, nextRandom, outbox, text, unread } from './c2c.js'
+import { importAccounts, nextRandom, outbox, roam, text, unread } from './c2c.js'
 
 let server: TestServer
 const clock = new ManualClock(1_700_000_000_000)
@@ -22,16 +22,7 @@ const send = (fields: Record<string, unknown>) =>
     ...fields,
   })
 
-const history = async (viewer: string, peer: string) =>
-  (
-    await server.call('openim/admin_getroammsg', {
-      Operator_Account: viewer,
-      Peer_Account: peer,
-      MaxCnt: 100,
-      MinTime: 0,
-      MaxTime: 4_000_000_000,
-    })
-  ).MsgList as { MsgKey: string; MsgBody: unknown }[]
+const history = (viewer: string, peer: string) => roam(server, viewer, peer)
 
 describe('sendmsg', () => {
   it('answers MsgTime and MsgKey and records C2C.CallbackAfterSendMsg exactly as spec §7.4', async () => {
@@ -88,10 +79,7 @@ describe('sendmsg', () => {
       '{"From_Account":"alice","To_Account":"carol","MsgRandom":4242,"CloudCustomData":"\\ud83d",' +
       '"MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"\\ud83d!"}}]}'
     const r = await server.call('openim/sendmsg', undefined, { rawBody: raw })
-    const stored = (await history('carol', 'alice')).find((m) => m.MsgKey === r.MsgKey) as Record<
-      string,
-      unknown
-    >
+    const stored = (await history('carol', 'alice')).find((m) => m.MsgKey === r.MsgKey)
     expect(stored).toMatchObject({ CloudCustomData: '\ud83d', MsgBody: text('\ud83d!') })
   })
 
