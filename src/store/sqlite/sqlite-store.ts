@@ -1,18 +1,16 @@
 /**
- * The embedded store: one better-sqlite3 connection in WAL mode with group commit.
- *
- * Every `transaction()` asked for during one turn of the event loop joins one SQLite transaction;
- * each runs inside its own SAVEPOINT, so a failing one rolls back alone, and all of them resolve
- * only after the shared COMMIT. A transaction per request would throw most of the machine away
- * (design.md "The write path": 21k vs 55k requests/s), and answering after COMMIT keeps the
- * durability promise: `default` survives a killed process (WAL, synchronous=NORMAL), `strict`
- * survives power loss (synchronous=FULL, one fsync per batch).
+ * The embedded store: one better-sqlite3 connection in WAL mode with group commit (sqlite-batch.ts):
+ * the transactions asked for during one turn of the event loop share one SQLite transaction and
+ * resolve only after its COMMIT. `default` durability survives a killed process (WAL,
+ * synchronous=NORMAL), `strict` survives power loss (synchronous=FULL, one fsync per batch).
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Durability } from '../../config/config.js'
 import type { ReadTx, Store, Tx } from '../store.js'
+import { GroupCommit } from './sqlite-batch.js'
+import { WriteHealth } from './sqlite-health.js'
 import { migrateSqlite } from './sqlite-migrate.js'
 import { SqliteAccounts } from './sqlite-accounts.js'
 import { SqliteC2C } from './sqlite-c2c.js'
@@ -28,12 +26,10 @@ export interface SqliteStoreOptions {
   durability: Durability
   /** Most transactions in one batch; a longer queue is committed in several. */
   maxBatch?: number
-}
-
-interface Job {
-  work: () => unknown
-  resolve: (value: unknown) => void
-  reject: (reason: unknown) => void
+  /** Transactions queued that start a batch at once rather than at the end of the poll phase. */
+  eagerBatch?: number
+  /** Opens the connection; tests wrap it to inject faults. */
+  open?: (path: string) => Database.Database
 }
 
 export const SQLITE_FILE = 'receiptd.sqlite'
@@ -42,12 +38,10 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const
   readonly #db: Database.Database
   readonly #statements: Statements
-  readonly #maxBatch: number
   readonly #signal = new OutboxSignal()
+  readonly #health = new WriteHealth()
+  readonly #batch: GroupCommit
   readonly deliveryQueue: SqliteDeliveryQueue
-  #queue: Job[] = []
-  #scheduled = false
-  #running: Promise<void> | undefined
   #closed = false
 
   constructor(options: SqliteStoreOptions) {
@@ -56,7 +50,7 @@ export class SqliteStore implements Store {
       mkdirSync(options.dataDir, { recursive: true })
       path = join(options.dataDir, SQLITE_FILE)
     }
-    this.#db = new Database(path)
+    this.#db = (options.open ?? ((p) => new Database(p)))(path)
     this.#db.pragma('journal_mode = WAL')
     this.#db.pragma(`synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`)
     this.#db.pragma('foreign_keys = ON')
@@ -65,7 +59,12 @@ export class SqliteStore implements Store {
     this.#db.pragma('temp_store = MEMORY')
     migrateSqlite(this.#db)
     this.#statements = new Statements(this.#db)
-    this.#maxBatch = options.maxBatch ?? 2000
+    this.#batch = new GroupCommit(this.#db, {
+      maxBatch: options.maxBatch ?? 2000,
+      eagerBatch: options.eagerBatch ?? Number.POSITIVE_INFINITY,
+      health: this.#health,
+      onCommit: () => this.#signal.flush(),
+    })
     this.deliveryQueue = new SqliteDeliveryQueue(this.#statements, (work) => this.#submit(work), this.#signal)
   }
 
@@ -82,48 +81,61 @@ export class SqliteStore implements Store {
    */
   read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'))
-    if (!this.#db.inTransaction) return fn(this.#txFor(sdkAppId))
-    const batchEnd = this.#running ?? new Promise<void>((resolve) => setImmediate(resolve))
-    return batchEnd.then(() => this.read(sdkAppId, fn))
+    if (this.#db.inTransaction) {
+      const batchEnd = this.#batch.running
+      if (batchEnd !== undefined) return batchEnd.then(() => this.read(sdkAppId, fn))
+      // No batch runs, yet a transaction is open: a rollback failed; end it or say why not.
+      const stuck = this.#batch.recover()
+      if (stuck !== undefined) return Promise.reject(stuck as Error)
+    }
+    return fn(this.#txFor(sdkAppId)).catch((e: unknown) => {
+      this.#health.failed(e)
+      throw e
+    })
   }
 
   /** Queues `work` for the next batch; it resolves after the batch commits. */
   #submit<T>(work: () => T | Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'))
-    return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ work, resolve: resolve as (v: unknown) => void, reject })
-      this.#schedule()
-    })
+    return this.#batch.submit(work)
   }
 
+  /**
+   * Rejects with the reason while writes fail for a reason of the store (disk full, I/O error):
+   * then each check tries a small write of its own, so the store reports healthy again as soon as
+   * writes commit, with or without other traffic.
+   */
   async check(): Promise<void> {
-    this.#db.prepare('SELECT 1').get()
+    if (this.#closed) throw new Error('the store is closed')
+    if (this.#health.failure === undefined) {
+      this.#statements.get('SELECT 1').get()
+      return
+    }
+    try {
+      await this.#submit(() =>
+        this.#statements
+          .get(
+            `INSERT INTO store_probe (id, written_ms) VALUES (1, ?)
+             ON CONFLICT (id) DO UPDATE SET written_ms = excluded.written_ms`,
+          )
+          .run(Date.now()),
+      )
+    } catch {
+      // The batch has recorded why the probe failed; the answer below gives that reason.
+    }
+    const failure = this.#health.failure
+    if (failure !== undefined) throw new Error(`writes are failing: ${failure}`)
   }
 
   async close(): Promise<void> {
     this.#closed = true
-    while (this.#running !== undefined || this.#queue.length > 0) {
-      await (this.#running ?? this.#flush())
-    }
+    await this.#batch.drain()
     this.#db.close()
   }
 
   /** Direct access for tests and tools that inspect the database; not for handlers. */
   get database(): Database.Database {
     return this.#db
-  }
-
-  #schedule(): void {
-    if (this.#scheduled || this.#running !== undefined) return
-    this.#scheduled = true
-    // setImmediate runs after the poll phase, so every request parsed in this turn joins the batch.
-    setImmediate(() => {
-      this.#scheduled = false
-      this.#running = this.#flush().finally(() => {
-        this.#running = undefined
-        if (this.#queue.length > 0) this.#schedule()
-      })
-    })
   }
 
   #txFor(sdkAppId: number): Tx {
@@ -135,43 +147,5 @@ export class SqliteStore implements Store {
       outbox: new SqliteOutbox(this.#statements, sdkAppId, this.#signal),
       deliveries: new SqliteDeliveryLog(this.#statements, sdkAppId, this.#signal),
     }
-  }
-
-  async #flush(): Promise<void> {
-    const jobs = this.#queue.splice(0, this.#maxBatch)
-    if (jobs.length === 0) return
-    const outcomes: { ok: boolean; value: unknown }[] = []
-    const db = this.#db
-    try {
-      db.exec('BEGIN IMMEDIATE')
-    } catch (e) {
-      for (const job of jobs) job.reject(e)
-      return
-    }
-    for (const job of jobs) {
-      db.exec('SAVEPOINT job')
-      try {
-        const value = await job.work()
-        db.exec('RELEASE job')
-        outcomes.push({ ok: true, value })
-      } catch (e) {
-        db.exec('ROLLBACK TO job')
-        db.exec('RELEASE job')
-        outcomes.push({ ok: false, value: e })
-      }
-    }
-    try {
-      db.exec('COMMIT')
-    } catch (e) {
-      if (db.inTransaction) db.exec('ROLLBACK')
-      for (const job of jobs) job.reject(e)
-      return
-    }
-    jobs.forEach((job, i) => {
-      const o = outcomes[i]!
-      if (o.ok) job.resolve(o.value)
-      else job.reject(o.value)
-    })
-    this.#signal.flush()
   }
 }
