@@ -8,6 +8,9 @@
 import type { Code } from '../domain/codes.js'
 import { failure, type Envelope } from './envelope.js'
 
+/** Node's limit on the request line and headers together (`--max-http-header-size`). */
+const HEADER_LIMIT_BYTES = 16 * 1024
+
 export interface HttpFailure {
   status: number
   envelope: Envelope
@@ -26,9 +29,10 @@ export function describeClientError(
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return answer(408, 60008, `the request did not arrive within ${timeoutMs} ms`)
     case 'HPE_HEADER_OVERFLOW': {
-      // The request line is still being read when the URL alone passes the limit.
-      const raw = error.rawPacket?.toString('latin1') ?? ''
-      return raw.includes('\n')
+      // The URL counts against the same limit as the headers: it is to blame when the request
+      // line alone takes more than half of it (or has not even ended).
+      const lineEnd = error.rawPacket?.indexOf(0x0a) ?? -1
+      return lineEnd >= 0 && lineEnd < HEADER_LIMIT_BYTES / 2
         ? answer(431, 60008, 'the request headers are too large')
         : answer(414, 60002, 'the request URL is too long')
     }

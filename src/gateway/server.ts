@@ -386,10 +386,16 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     },
     close() {
       state.closing = true
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-      server.closeIdleConnections()
       for (const end of [...streams]) end()
-      return closed
+      // Answers from now on say Connection: close; connections that were mid-answer or streaming
+      // go idle once done, and are closed then.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50)
+      return new Promise<void>((resolve) =>
+        server.close(() => {
+          clearInterval(sweep)
+          resolve()
+        }),
+      )
     },
     destroyAll() {
       for (const end of [...streams]) end()

@@ -133,7 +133,7 @@ export class TestServer {
 
 export async function startTestServer(
   config: Config = testConfig(),
-  options: { clock?: Clock; dispatcher?: StartOptions['dispatcher'] } = {},
+  options: Pick<StartOptions, 'clock' | 'dispatcher' | 'routes'> = {},
 ): Promise<TestServer> {
   const receiptd = await startServer(config, { ...options, logger: createLogger('silent') })
   return new TestServer(receiptd, config)
