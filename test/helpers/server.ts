@@ -8,7 +8,6 @@ import pg from 'pg'
 import { Api } from 'tls-sig-api-v2'
 import type { AppConfig, Config } from '../../src/config/config.js'
 import { defaultGroupReceiptTypes, defaultLimits, defaults } from '../../src/config/config.js'
-import type { Clock } from '../../src/domain/clock.js'
 import { createLogger, startServer, type ReceiptdServer, type StartOptions } from '../../src/main.js'
 import { dropSchema, freshSchema, TEST_STORE, testDatabaseUrl } from './stores.js'
 
