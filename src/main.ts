@@ -2,7 +2,8 @@
  * Assembles receiptd in order: config → apps → store (migrated) → webhook dispatcher → gateway →
  * HTTP listener, and takes it apart in reverse on `close()`: stop accepting, finish in-flight
  * requests, stop the dispatcher (attempts in flight are sent again next start), commit what is
- * pending, close the store. The CLI and the tests start servers through `startReceiptd`.
+ * pending, close the store. The CLI, library mode (`src/index.ts`) and the tests start servers
+ * through `startServer`.
  */
 import pino, { type Logger } from 'pino'
 import type { Command } from './api/command.js'
@@ -12,9 +13,12 @@ import { systemClock, type Clock } from './domain/clock.js'
 import { checkUserId, type UserId } from './domain/accounts/user-id.js'
 import { createV4Handler } from './gateway/handler.js'
 import { LocalRateLimiter, type RateLimiter } from './gateway/rate-limit.js'
-import { ownApiRoutes } from './gateway/own-api.js'
+import { addHealthRoute } from './gateway/health.js'
+import { addOwnApiRoutes } from './gateway/own-api.js'
 import { RedisRateLimiter } from './gateway/redis-rate-limit.js'
+import { Routes } from './gateway/routes.js'
 import { createHttpServer } from './gateway/server.js'
+import { RepeatLog } from './logging/repeat-log.js'
 import { UserSigVerifier } from './gateway/usersig.js'
 import { openStore } from './store/open-store.js'
 import type { Store } from './store/store.js'
@@ -29,12 +33,14 @@ export interface StartOptions {
   dispatcher?: Pick<DispatcherOptions, 'concurrency' | 'pollIntervalMs' | 'leaseMs' | 'pace'>
   /** A command table in place of receiptd's own; for benchmarks and tests of the gateway. */
   commands?: ReadonlyMap<string, Command>
+  /** Adds routes beside receiptd's own `/api`, `/healthz` and `/metrics`. */
+  routes?: (routes: Routes, server: { store: Store; apps: readonly AppConfig[] }) => void
 }
 
 /** Connections kept per callback origin by each of the two pools. */
 const CALLBACK_CONNECTIONS = 64
 
-export interface Receiptd {
+export interface ReceiptdServer {
   /** `http://host:port` the server listens on. */
   url: string
   port: number
@@ -81,7 +87,7 @@ async function openRateLimiter(redisUrl: string | undefined, logger: Logger): Pr
   return shared
 }
 
-export async function startReceiptd(config: Config, options: StartOptions = {}): Promise<Receiptd> {
+export async function startServer(config: Config, options: StartOptions = {}): Promise<ReceiptdServer> {
   const clock = options.clock ?? systemClock
   const logger = options.logger ?? createLogger(config.log.level)
   const { apps, devApp } = resolveApps(config)
@@ -112,16 +118,13 @@ export async function startReceiptd(config: Config, options: StartOptions = {}):
       beforeSend: new BeforeSendClient({ http: beforeHttp, clock }),
       ...(options.commands && { commands: options.commands }),
     })
-    const http = createHttpServer({
-      config: config.server,
-      logger,
-      store,
-      handleV4,
-      extraRoutes: ownApiRoutes({ apps, store, clock, verifier }),
-    })
-    await http.listen({ host: config.server.host, port: config.server.port })
-    const address = http.server.address()
-    const port = typeof address === 'object' && address !== null ? address.port : config.server.port
+    const repeats = new RepeatLog(logger)
+    const routes = new Routes()
+    addHealthRoute(routes, store, repeats)
+    addOwnApiRoutes(routes, { apps, store, clock, verifier })
+    options.routes?.(routes, { store, apps })
+    const http = createHttpServer({ config: config.server, logger, handleV4, routes })
+    const port = await http.listen(config.server.host, config.server.port)
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host
     let closing: Promise<void> | undefined
     return {
@@ -135,6 +138,7 @@ export async function startReceiptd(config: Config, options: StartOptions = {}):
       close() {
         closing ??= (async () => {
           await http.close()
+          repeats.flush()
           await rateLimiter.close?.()
           await dispatcher.stop()
           await Promise.all([afterHttp.close(), beforeHttp.close()])

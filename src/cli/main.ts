@@ -11,7 +11,7 @@ import { resolveApps } from '../config/dev-app.js'
 import { ConfigError, loadConfig, printableConfig, type ConfigFlags } from '../config/load.js'
 import { MigrationError } from '../store/migrations.js'
 import { StoreUnavailableError } from '../store/store.js'
-import { startReceiptd } from '../main.js'
+import { startServer } from '../main.js'
 import { banner } from './banner.js'
 
 const EXIT_CONFIG = 2
@@ -73,7 +73,7 @@ program
     const config = load(opts)
     let server
     try {
-      server = await startReceiptd(config)
+      server = await startServer(config)
     } catch (e) {
       fail(e)
     }
