@@ -97,6 +97,24 @@ export function splitTarget(url: string): { path: string; query: string } | unde
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH'])
 const ROUTE_METHODS = new Set<string>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
 
+/** The listener could not start; the CLI exits with its own code (README "Exit codes"). */
+export class ListenError extends Error {
+  readonly code: string | undefined
+  constructor(host: string, port: number, cause: NodeJS.ErrnoException) {
+    const where = `${host.includes(':') ? `[${host}]` : host}:${port}`
+    const reasons: Record<string, string> = {
+      EADDRINUSE: `the port is in use (EADDRINUSE); stop what uses it or give another --port`,
+      EACCES: `permission denied (EACCES); ports below 1024 need privileges`,
+      EADDRNOTAVAIL: `the address is not one of this machine's (EADDRNOTAVAIL); check --host`,
+      ENOTFOUND: `the host name does not resolve (ENOTFOUND); check --host`,
+      EAI_AGAIN: `the host name could not be resolved now (EAI_AGAIN); check --host and DNS`,
+    }
+    super(`cannot listen on ${where}: ${reasons[cause.code ?? ''] ?? cause.message}`)
+    this.name = 'ListenError'
+    this.code = cause.code
+  }
+}
+
 /** One request and its answer: writes the response and fills in the access record. */
 class Exchange {
   readonly record: Omit<AccessRecord, 'ms'>
@@ -376,9 +394,9 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     },
     listen(host, port) {
       return new Promise<number>((resolve, reject) => {
-        server.once('error', reject)
+        server.once('error', (e) => reject(new ListenError(host, port, e)))
         server.listen({ host, port }, () => {
-          server.off('error', reject)
+          server.removeAllListeners('error')
           const address = server.address()
           resolve(typeof address === 'object' && address !== null ? address.port : port)
         })

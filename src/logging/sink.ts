@@ -26,6 +26,8 @@ export interface LogSink {
   /** Calls `cb` once everything queued is written, or after `timeoutMs` with false. */
   flush(cb: (err?: Error) => void): void
   flushWithin(timeoutMs: number): Promise<boolean>
+  /** Changes the options of a sink already open. */
+  configure(options: SinkOptions): void
 }
 
 export interface SinkOptions {
