@@ -22,6 +22,17 @@ export class StoreUnavailableError extends Error {
 
 export type StoreKind = 'sqlite' | 'postgres'
 
+/** What the start-up line says about the store. */
+export interface StoreDescription {
+  kind: StoreKind
+  /** The database file, `:memory:`, or `host:port/database` (never a password). */
+  location: string
+  /** PostgreSQL's schema; undefined on SQLite. */
+  schema: string | undefined
+  /** The newest migration applied. */
+  migration: number
+}
+
 /** One app's view of the store inside a transaction; one member per concern. */
 export interface Tx {
   readonly accounts: AccountStore
@@ -60,6 +71,13 @@ export interface Store {
    * `transaction`; each of its calls is a transaction of its own.
    */
   readonly deliveryQueue: DeliveryQueue
+  /**
+   * Deletes everything one app has: every row of every table with an `app_id` column, found from
+   * the schema (so tables added later are covered; tables without the column must reach an app's
+   * rows by a foreign key with ON DELETE CASCADE), in one transaction.
+   */
+  resetApp(sdkAppId: number): Promise<void>
+  describe(): Promise<StoreDescription>
   /** Throws when the database cannot answer; used by /healthz. */
   check(): Promise<void>
   /** Commits what is pending and closes the database. */

@@ -4,11 +4,10 @@
  * resolve only after its COMMIT. `default` durability survives a killed process (WAL,
  * synchronous=NORMAL), `strict` survives power loss (synchronous=FULL, one fsync per batch).
  */
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import type { Durability } from '../../config/config.js'
-import type { ReadTx, Store, Tx } from '../store.js'
+import type { ReadTx, Store, StoreDescription, Tx } from '../store.js'
 import { GroupCommit } from './sqlite-batch.js'
 import { WriteHealth } from './sqlite-health.js'
 import { migrateSqlite } from './sqlite-migrate.js'
@@ -19,6 +18,9 @@ import { SqliteGroups } from './sqlite-groups.js'
 import { OutboxSignal, SqliteDeliveryLog, SqliteDeliveryQueue } from './sqlite-deliveries.js'
 import { SqliteOutbox } from './sqlite-outbox.js'
 import { Statements } from './statements.js'
+import { lockDataFolder, openDatabase, SQLITE_FILE, type DataFolderLock } from './sqlite-open.js'
+
+export { SQLITE_FILE } from './sqlite-open.js'
 
 export interface SqliteStoreOptions {
   /** A folder for `receiptd.sqlite`, or undefined for an in-memory database. */
@@ -32,32 +34,43 @@ export interface SqliteStoreOptions {
   open?: (path: string) => Database.Database
 }
 
-export const SQLITE_FILE = 'receiptd.sqlite'
-
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const
   readonly #db: Database.Database
+  readonly #lock: DataFolderLock | undefined
   readonly #statements: Statements
   readonly #signal = new OutboxSignal()
   readonly #health = new WriteHealth()
   readonly #batch: GroupCommit
   readonly deliveryQueue: SqliteDeliveryQueue
+  readonly #path: string
   #closed = false
 
   constructor(options: SqliteStoreOptions) {
     let path = ':memory:'
     if (options.dataDir !== undefined) {
-      mkdirSync(options.dataDir, { recursive: true })
+      this.#lock = lockDataFolder(options.dataDir)
       path = join(options.dataDir, SQLITE_FILE)
     }
-    this.#db = (options.open ?? ((p) => new Database(p)))(path)
-    this.#db.pragma('journal_mode = WAL')
-    this.#db.pragma(`synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`)
-    this.#db.pragma('foreign_keys = ON')
-    this.#db.pragma('busy_timeout = 5000')
-    this.#db.pragma('cache_size = -65536')
-    this.#db.pragma('temp_store = MEMORY')
-    migrateSqlite(this.#db)
+    this.#path = path
+    try {
+      this.#db = openDatabase(
+        path,
+        (db) => {
+          db.pragma('journal_mode = WAL')
+          db.pragma(`synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`)
+          db.pragma('foreign_keys = ON')
+          db.pragma('busy_timeout = 5000')
+          db.pragma('cache_size = -65536')
+          db.pragma('temp_store = MEMORY')
+          migrateSqlite(db)
+        },
+        options.open,
+      )
+    } catch (e) {
+      this.#lock?.release()
+      throw e
+    }
     this.#statements = new Statements(this.#db)
     this.#batch = new GroupCommit(this.#db, {
       maxBatch: options.maxBatch ?? 2000,
@@ -100,6 +113,25 @@ export class SqliteStore implements Store {
     return this.#batch.submit(work)
   }
 
+  resetApp(sdkAppId: number): Promise<void> {
+    return this.#submit(() => {
+      const tables = this.#db
+        .prepare(
+          `SELECT m.name AS name FROM sqlite_master m JOIN pragma_table_info(m.name) c
+           WHERE m.type = 'table' AND c.name = 'app_id' ORDER BY m.name`,
+        )
+        .all() as { name: string }[]
+      for (const { name } of tables) {
+        this.#db.prepare(`DELETE FROM "${name.replace(/"/g, '""')}" WHERE app_id = ?`).run(sdkAppId)
+      }
+    })
+  }
+
+  async describe(): Promise<StoreDescription> {
+    const row = this.#db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }
+    return { kind: 'sqlite', location: this.#path, schema: undefined, migration: row.v }
+  }
+
   /**
    * Rejects with the reason while writes fail for a reason of the store (disk full, I/O error):
    * then each check tries a small write of its own, so the store reports healthy again as soon as
@@ -131,6 +163,7 @@ export class SqliteStore implements Store {
     this.#closed = true
     await this.#batch.drain()
     this.#db.close()
+    this.#lock?.release()
   }
 
   /** Direct access for tests and tools that inspect the database; not for handlers. */
