@@ -49,8 +49,9 @@ function fillDisk(path: string): void {
 
 const bigText = (i: number) => `${i} ${'x'.repeat(11_000)}`
 
-async function healthStatus(server: TestServer): Promise<number> {
-  return (await fetch(`${server.url}/healthz`)).status
+async function health(server: TestServer): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${server.url}/healthz`)
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> }
 }
 
 describe.runIf(TEST_STORE === 'sqlite')('SQLite on a full disk', () => {
@@ -88,11 +89,13 @@ describe.runIf(TEST_STORE === 'sqlite')('SQLite on a full disk', () => {
         }
       }
       expect(failed).toBeGreaterThan(0)
-      expect(await healthStatus(server)).toBe(503)
-      await expect(server.receiptd.store.check()).rejects.toThrow(/writes are failing: SQLITE_FULL/)
+      const down = await health(server)
+      expect(down.status).toBe(503)
+      expect(down.body).toMatchObject({ status: 'unavailable', store: 'sqlite' })
+      expect(down.body.reason).toMatch(/^writes are failing: SQLITE_FULL/)
 
       rmSync(filler)
-      expect(await healthStatus(server)).toBe(200)
+      expect(await health(server)).toEqual({ status: 200, body: { status: 'ok', store: 'sqlite' } })
       const after = await server.call('openim/sendmsg', {
         From_Account: 'a',
         To_Account: 'b',
