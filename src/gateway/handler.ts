@@ -115,8 +115,7 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
       const { actionStatus, ...fields } = await cmd.run(parsed.body, ctx)
       return { envelope: ok(fields, actionStatus), sdkAppId, command: name }
     } catch (e) {
-      if (e instanceof TencentError)
-        return { envelope: failure(e.code, e.info), sdkAppId, command: name }
+      if (e instanceof TencentError) return { envelope: failure(e.code, e.info), sdkAppId, command: name }
       req.log.error({ err: e }, 'unexpected failure while answering a v4 request')
       const code = cmd ? serviceCodes[cmd.service].internal : 70500
       return { envelope: failure(code, codes[code]), sdkAppId, command: name }

@@ -8,14 +8,7 @@ import { commands } from '../../src/api/commands.js'
 import { notImplemented } from '../../src/api/not-implemented.js'
 import { callbackDefaults } from '../../src/config/config.js'
 import { Receiver } from '../helpers/receiver.js'
-import {
-  ADMIN,
-  SDK_APP_ID,
-  startTestServer,
-  testApp,
-  testConfig,
-  type TestServer,
-} from '../helpers/server.js'
+import { SDK_APP_ID, startTestServer, testApp, testConfig, type TestServer } from '../helpers/server.js'
 import { TEST_STORE } from '../helpers/stores.js'
 
 let server: TestServer
