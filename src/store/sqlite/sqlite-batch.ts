@@ -33,8 +33,8 @@ export interface GroupCommitOptions {
    */
   eagerBatch: number
   health: WriteHealth
-  /** Called after every COMMIT, before the batch's jobs resolve. */
-  onCommit(): void
+  /** Called after every COMMIT, before the batch's jobs resolve, with its size and duration. */
+  onCommit(jobs: number, seconds: number): void
 }
 
 /** Transaction control, compiled once (compiling it on every call cost more than running it). */
@@ -138,6 +138,7 @@ export class GroupCommit {
     if (jobs.length === 0) return
     const savepoints = this.#savepoints
     this.#savepoints = false
+    const began = performance.now()
     const settled: { ok: boolean; value: unknown }[] = []
     let wrote = false
     try {
@@ -167,7 +168,7 @@ export class GroupCommit {
     }
     // Only a commit that wrote says the store writes again (an empty one touches no file).
     if (wrote) this.#options.health.committed()
-    this.#options.onCommit()
+    this.#options.onCommit(jobs.length, (performance.now() - began) / 1000)
     settled.forEach((o, i) => (o.ok ? jobs[i]!.resolve(o.value) : jobs[i]!.reject(o.value)))
   }
 

@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import type { Durability } from '../../config/config.js'
-import type { ReadTx, Store, StoreDescription, Tx } from '../store.js'
+import type { OutboxBacklog, ReadTx, Store, StoreDescription, StoreObserver, Tx } from '../store.js'
 import { GroupCommit } from './sqlite-batch.js'
 import { WriteHealth } from './sqlite-health.js'
 import { migrateSqlite } from './sqlite-migrate.js'
@@ -44,6 +44,7 @@ export class SqliteStore implements Store {
   readonly #batch: GroupCommit
   readonly deliveryQueue: SqliteDeliveryQueue
   readonly #path: string
+  #observer: StoreObserver | undefined
   #closed = false
 
   constructor(options: SqliteStoreOptions) {
@@ -76,7 +77,10 @@ export class SqliteStore implements Store {
       maxBatch: options.maxBatch ?? 2000,
       eagerBatch: options.eagerBatch ?? Number.POSITIVE_INFINITY,
       health: this.#health,
-      onCommit: () => this.#signal.flush(),
+      onCommit: (jobs, seconds) => {
+        this.#observer?.batch(jobs, seconds)
+        this.#signal.flush()
+      },
     })
     this.deliveryQueue = new SqliteDeliveryQueue(this.#statements, (work) => this.#submit(work), this.#signal)
   }
@@ -130,6 +134,20 @@ export class SqliteStore implements Store {
   async describe(): Promise<StoreDescription> {
     const row = this.#db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }
     return { kind: 'sqlite', location: this.#path, schema: undefined, migration: row.v }
+  }
+
+  async outboxBacklog(): Promise<OutboxBacklog[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT app_id AS sdkAppId, count(*) AS pending, min(created_ms) AS oldestCreatedMs
+         FROM outbox WHERE status = 'pending' GROUP BY app_id`,
+      )
+      .all() as OutboxBacklog[]
+    return rows
+  }
+
+  observe(observer: StoreObserver): void {
+    this.#observer = observer
   }
 
   /**
