@@ -27,11 +27,6 @@ interface Job {
 export interface GroupCommitOptions {
   /** Most jobs in one batch; a longer queue is committed in several. */
   maxBatch: number
-  /**
-   * Jobs queued before a batch starts at once instead of at the end of the event loop's poll
-   * phase: the first answers go out while later requests are still being read.
-   */
-  eagerBatch: number
   health: WriteHealth
   /** Called after every COMMIT, before the batch's jobs resolve, with its size and duration. */
   onCommit(jobs: number, seconds: number): void
@@ -107,14 +102,7 @@ export class GroupCommit {
   }
 
   #schedule(): void {
-    if (this.#running !== undefined) return
-    if (this.#queue.length >= this.#options.eagerBatch) {
-      // Within this poll-phase callback's microtasks: the batch commits and answers before the
-      // next socket is read.
-      this.#start()
-      return
-    }
-    if (this.#scheduled) return
+    if (this.#running !== undefined || this.#scheduled) return
     this.#scheduled = true
     // setImmediate runs after the poll phase, so every request parsed in this turn joins the batch.
     setImmediate(() => {

@@ -28,8 +28,6 @@ export interface SqliteStoreOptions {
   durability: Durability
   /** Most transactions in one batch; a longer queue is committed in several. */
   maxBatch?: number
-  /** Transactions queued that start a batch at once rather than at the end of the poll phase. */
-  eagerBatch?: number
   /** Opens the connection; tests wrap it to inject faults. */
   open?: (path: string) => Database.Database
 }
@@ -75,7 +73,6 @@ export class SqliteStore implements Store {
     this.#statements = new Statements(this.#db)
     this.#batch = new GroupCommit(this.#db, {
       maxBatch: options.maxBatch ?? 2000,
-      eagerBatch: options.eagerBatch ?? Number.POSITIVE_INFINITY,
       health: this.#health,
       onCommit: (jobs, seconds) => {
         this.#observer?.batch(jobs, seconds)
