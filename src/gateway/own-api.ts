@@ -7,6 +7,10 @@
  * - `GET  /api/apps/<sdkAppId>/webhooks/deliveries?command=&status=&limit=&cursor=` — the delivery
  *   log, newest first; `Cursor` and `IsFinish` page it as get_group_msg_receipt_detail does.
  * - `POST /api/apps/<sdkAppId>/webhooks/deliveries/<id>/retry` — sends an event again.
+ *
+ * Further routes (the inspection API, test support) are given by the caller as `ApiRoute`s and get
+ * the same checks; a route may answer a raw document instead of the envelope, or a stream of
+ * server-sent events.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppConfig } from '../config/config.js'
@@ -25,34 +29,83 @@ export interface OwnApiDeps {
   store: Store
   clock: Clock
   verifier: UserSigVerifier
+  routes?: readonly ApiRoute[]
 }
+
+/** What a route receives once its caller is checked. */
+export interface ApiRequest {
+  app: AppConfig
+  query: ReadonlyMap<string, string>
+  params: Readonly<Record<string, string>>
+  body: Buffer | undefined
+  log: FastifyRequest['log']
+}
+
+/** A document sent as it is (an export), instead of the envelope. */
+export class RawAnswer {
+  constructor(
+    readonly contentType: string,
+    readonly body: string,
+  ) {}
+}
+
+export type ApiRoute =
+  | {
+      method: 'GET' | 'POST'
+      /** Fastify path syntax, starting `/api/apps/:sdkAppId/`. */
+      path: string
+      run(r: ApiRequest): Promise<Record<string, unknown> | RawAnswer>
+    }
+  | {
+      method: 'GET'
+      path: string
+      /**
+       * Server-sent events: `send` writes one event; the returned function is called once when
+       * the client goes away.
+       */
+      stream(r: ApiRequest, send: (event: string, data: unknown) => void): () => void
+    }
+
+/** Sent on an idle event stream so proxies and the browser keep it open. */
+const HEARTBEAT_MS = 15_000
 
 const DEFAULT_PAGE = 20
 const MAX_PAGE = 100
 
 type Params = { sdkAppId: string; id?: string }
-type Handler = (app: AppConfig, query: Map<string, string>, params: Params) => Promise<Envelope>
+type Handler = (
+  app: AppConfig,
+  query: Map<string, string>,
+  params: Params,
+  req: FastifyRequest,
+) => Promise<Envelope | RawAnswer>
 
 export function ownApiRoutes(deps: OwnApiDeps): (fastify: FastifyInstance) => void {
   const apps = new Map(deps.apps.map((a) => [a.sdkAppId, a]))
   const { store, clock, verifier } = deps
 
+  /** The caller's app, checked as the v4 gateway checks a call (spec §1.6 order and codes). */
+  const authorize = (req: FastifyRequest): { app: AppConfig; query: Map<string, string> } => {
+    const q = req.url.indexOf('?')
+    const query = parseQuery(q < 0 ? '' : req.url.slice(q + 1))
+    const v4 = readV4Params(query)
+    if (v4.sdkAppIdRaw === undefined || v4.sdkAppIdRaw === '') throw new TencentError(60012)
+    const params = req.params as Params
+    const app = /^\d{1,10}$/.test(params.sdkAppId) ? apps.get(Number(params.sdkAppId)) : undefined
+    if (app === undefined) throw new TencentError(60006)
+    if (v4.sdkAppIdRaw !== String(app.sdkAppId)) {
+      throw new TencentError(60006, `sdkappid ${v4.sdkAppIdRaw} is not the app in the path`)
+    }
+    verifier.verify(app, v4.identifier, v4.usersig, clock.nowSeconds())
+    return { app, query }
+  }
+
   /** Checks the caller as the v4 gateway does, then runs `handler`; nothing thrown escapes. */
   const signed = (handler: Handler) => async (req: FastifyRequest, reply: FastifyReply) => {
-    let envelope: Envelope
+    let envelope: Envelope | RawAnswer
     try {
-      const q = req.url.indexOf('?')
-      const query = parseQuery(q < 0 ? '' : req.url.slice(q + 1))
-      const v4 = readV4Params(query)
-      if (v4.sdkAppIdRaw === undefined || v4.sdkAppIdRaw === '') throw new TencentError(60012)
-      const params = req.params as Params
-      const app = /^\d{1,10}$/.test(params.sdkAppId) ? apps.get(Number(params.sdkAppId)) : undefined
-      if (app === undefined) throw new TencentError(60006)
-      if (v4.sdkAppIdRaw !== String(app.sdkAppId)) {
-        throw new TencentError(60006, `sdkappid ${v4.sdkAppIdRaw} is not the app in the path`)
-      }
-      verifier.verify(app, v4.identifier, v4.usersig, clock.nowSeconds())
-      envelope = await handler(app, query, params)
+      const { app, query } = authorize(req)
+      envelope = await handler(app, query, req.params as Params, req)
     } catch (e) {
       if (e instanceof TencentError) envelope = failure(e.code, e.info)
       else {
@@ -60,8 +113,58 @@ export function ownApiRoutes(deps: OwnApiDeps): (fastify: FastifyInstance) => vo
         envelope = failure(70500, codes[70500])
       }
     }
+    if (envelope instanceof RawAnswer) {
+      return reply.code(200).type(envelope.contentType).send(envelope.body)
+    }
     return sendEnvelope(reply, 200, envelope)
   }
+
+  /** An event stream opens only for a checked caller; a refusal is answered in the envelope. */
+  const events =
+    (route: Extract<ApiRoute, { stream: unknown }>) => async (req: FastifyRequest, reply: FastifyReply) => {
+      let checked: { app: AppConfig; query: Map<string, string> }
+      try {
+        checked = authorize(req)
+      } catch (e) {
+        const env = e instanceof TencentError ? failure(e.code, e.info) : failure(70500, codes[70500])
+        return sendEnvelope(reply, 200, env)
+      }
+      reply.hijack()
+      const res = reply.raw
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      })
+      res.write(': receiptd events\n\n')
+      const send = (event: string, data: unknown) => {
+        res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+      }
+      const stop = route.stream(
+        { ...checked, params: req.params as Record<string, string>, body: undefined, log: req.log },
+        send,
+      )
+      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS)
+      heartbeat.unref()
+      res.on('close', () => {
+        clearInterval(heartbeat)
+        stop()
+      })
+    }
+
+  const routed =
+    (route: Extract<ApiRoute, { run: unknown }>): Handler =>
+    async (app, query, params, req) => {
+      const answer = await route.run({
+        app,
+        query,
+        params: params as Record<string, string>,
+        body: Buffer.isBuffer(req.body) ? req.body : undefined,
+        log: req.log,
+      })
+      return answer instanceof RawAnswer ? answer : ok(answer)
+    }
 
   const listDeliveries: Handler = async (app, query) => {
     const command = optionalOneOf(query, 'command', afterEventCommands)
@@ -95,6 +198,10 @@ export function ownApiRoutes(deps: OwnApiDeps): (fastify: FastifyInstance) => vo
   return (fastify) => {
     fastify.get('/api/apps/:sdkAppId/webhooks/deliveries', signed(listDeliveries))
     fastify.post('/api/apps/:sdkAppId/webhooks/deliveries/:id/retry', signed(retryDelivery))
+    for (const route of deps.routes ?? []) {
+      if ('stream' in route) fastify.get(route.path, events(route))
+      else fastify.route({ method: route.method, url: route.path, handler: signed(routed(route)) })
+    }
   }
 }
 

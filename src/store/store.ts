@@ -10,6 +10,7 @@ import type { AccountReads, AccountStore } from './accounts.js'
 import type { C2CReads, C2CStore } from './c2c.js'
 import type { GroupReads, GroupReceiptReads, GroupReceiptStore, GroupStore } from './groups.js'
 import type { DeliveryLog, DeliveryLogReads, DeliveryQueue } from './deliveries.js'
+import type { InspectionReads, InspectionStore } from './inspection.js'
 import type { OutboxStore } from './outbox.js'
 
 /** The database cannot be reached or prepared; the CLI exits with code 3. */
@@ -30,6 +31,7 @@ export interface Tx {
   readonly groupReceipts: GroupReceiptStore
   readonly outbox: OutboxStore
   readonly deliveries: DeliveryLog
+  readonly inspection: InspectionStore
 }
 
 /** One app's read-only view of the store: the reading half of each concern of `Tx`. */
@@ -39,6 +41,7 @@ export interface ReadTx {
   readonly groups: GroupReads
   readonly groupReceipts: GroupReceiptReads
   readonly deliveries: DeliveryLogReads
+  readonly inspection: InspectionReads
 }
 
 export interface Store {
@@ -60,6 +63,17 @@ export interface Store {
    * `transaction`; each of its calls is a transaction of its own.
    */
   readonly deliveryQueue: DeliveryQueue
+  /**
+   * Deletes every row of one app from every table that has an `app_id` column (found from the
+   * schema, so tables added later are covered), in one transaction.
+   */
+  resetApp(sdkAppId: number): Promise<void>
+  /**
+   * Calls `listener` after a commit that may have changed an app's data, with that app, or with
+   * undefined when a change was seen without knowing the app (another instance's commit). Returns
+   * the unsubscriber. Used to push live updates; never on the write path when nobody listens.
+   */
+  onCommit(listener: (sdkAppId: number | undefined) => void): () => void
   /** Throws when the database cannot answer; used by /healthz. */
   check(): Promise<void>
   /** Commits what is pending and closes the database. */

@@ -15,6 +15,9 @@ import { MigrationError } from '../migrations.js'
 import { migratePostgres } from './pg-migrate.js'
 import { PgOutbox, type TxEffects } from './pg-outbox.js'
 import { CommitSignal, PgDeliveryLog, PgDeliveryQueue } from './pg-deliveries.js'
+import { CommitListeners } from '../commit-listeners.js'
+import { SqlInspection, type Dialect, type SqlRunner } from '../sql-inspection.js'
+import { PgChangeWatch } from './pg-change-watch.js'
 
 /** The query surface concerns use: a pooled client inside a transaction. */
 export interface Queryable {
@@ -55,11 +58,14 @@ export class PgStore implements Store {
   readonly kind = 'postgres' as const
   readonly #pool: pg.Pool
   readonly #signal = new CommitSignal()
+  readonly #commits = new CommitListeners()
+  readonly #watch: PgChangeWatch
   readonly deliveryQueue: PgDeliveryQueue
 
   private constructor(pool: pg.Pool) {
     this.#pool = pool
     this.deliveryQueue = new PgDeliveryQueue((fn) => this.#inTransaction(fn), this.#signal)
+    this.#watch = new PgChangeWatch(pool, () => this.#commits.emit(undefined))
   }
 
   /** Connects, creates the schema and migrates; a clear `StoreUnavailableError` when it cannot. */
@@ -108,12 +114,43 @@ export class PgStore implements Store {
         groupReceipts: new PgGroupReceipts(client, sdkAppId),
         outbox,
         deliveries: new PgDeliveryLog(client, sdkAppId, effects),
+        inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
       })
       await outbox.flush()
       return value
     })
     if (effects.outboxChanged) this.#signal.notify()
+    if (this.#commits.active) this.#commits.emit(sdkAppId)
     return result
+  }
+
+  async resetApp(sdkAppId: number): Promise<void> {
+    await this.#inTransaction(async (db) => {
+      const { rows } = await db.query<{ name: string }>(
+        `SELECT table_name AS name FROM information_schema.columns
+         WHERE table_schema = current_schema() AND column_name = 'app_id' ORDER BY table_name`,
+      )
+      // Rows of tables without app_id hang off rows that have one (ON DELETE CASCADE).
+      for (const { name } of rows) {
+        await db.query(`DELETE FROM "${name.replace(/"/g, '""')}" WHERE app_id = $1`, [sdkAppId])
+      }
+    })
+    if (this.#commits.active) this.#commits.emit(sdkAppId)
+  }
+
+  /**
+   * This instance's commits are reported as they happen; other instances' are seen by a watch that
+   * runs only while someone listens (`PgChangeWatch`).
+   */
+  onCommit(listener: (sdkAppId: number | undefined) => void): () => void {
+    const off = this.#commits.subscribe(listener)
+    const offDeliveries = this.#signal.subscribe(() => listener(undefined))
+    this.#watch.retain()
+    return () => {
+      off()
+      offDeliveries()
+      this.#watch.release()
+    }
   }
 
   /**
@@ -131,6 +168,7 @@ export class PgStore implements Store {
         groups: new PgGroups(client, sdkAppId),
         groupReceipts: new PgGroupReceipts(client, sdkAppId),
         deliveries: new PgDeliveryLog(client, sdkAppId, { outboxChanged: false }),
+        inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
       })
       await client.query('COMMIT')
       return value
@@ -174,6 +212,16 @@ export class PgStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.#watch.stop()
     await this.#pool.end()
+  }
+}
+
+const PG_DIALECT: Dialect = { true: 'true', unread: 'counted AND NOT recalled', forUpdate: ' FOR UPDATE' }
+
+function pgRunner(db: Queryable): SqlRunner {
+  return {
+    all: async <R>(sql: string, params: readonly unknown[]) => (await db.query(sql, [...params])).rows as R[],
+    run: async (sql: string, params: readonly unknown[]) => (await db.query(sql, [...params])).rowCount ?? 0,
   }
 }

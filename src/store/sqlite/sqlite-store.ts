@@ -21,6 +21,9 @@ import { SqliteGroups } from './sqlite-groups.js'
 import { OutboxSignal, SqliteDeliveryLog, SqliteDeliveryQueue } from './sqlite-deliveries.js'
 import { SqliteOutbox } from './sqlite-outbox.js'
 import { Statements } from './statements.js'
+import { CommitListeners } from '../commit-listeners.js'
+import { SqlInspection, type Dialect, type SqlRunner } from '../sql-inspection.js'
+import { resetAppSqlite } from './sqlite-reset.js'
 
 export interface SqliteStoreOptions {
   /** A folder for `receiptd.sqlite`, or undefined for an in-memory database. */
@@ -31,6 +34,8 @@ export interface SqliteStoreOptions {
 }
 
 interface Job {
+  /** The app whose transaction this is; undefined for the dispatcher's own jobs. */
+  app: number | undefined
   work: () => unknown
   resolve: (value: unknown) => void
   reject: (reason: unknown) => void
@@ -44,6 +49,8 @@ export class SqliteStore implements Store {
   readonly #statements: Statements
   readonly #maxBatch: number
   readonly #signal = new OutboxSignal()
+  readonly #commits = new CommitListeners()
+  readonly #runner: SqlRunner
   readonly deliveryQueue: SqliteDeliveryQueue
   #queue: Job[] = []
   #scheduled = false
@@ -67,10 +74,25 @@ export class SqliteStore implements Store {
     this.#statements = new Statements(this.#db)
     this.#maxBatch = options.maxBatch ?? 2000
     this.deliveryQueue = new SqliteDeliveryQueue(this.#statements, (work) => this.#submit(work), this.#signal)
+    this.#runner = sqliteRunner(this.#statements)
   }
 
   transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.#submit(() => fn(this.#txFor(sdkAppId)))
+    return this.#submit(() => fn(this.#txFor(sdkAppId)), sdkAppId)
+  }
+
+  async resetApp(sdkAppId: number): Promise<void> {
+    await this.#submit(() => resetAppSqlite(this.#db, sdkAppId), sdkAppId)
+  }
+
+  onCommit(listener: (sdkAppId: number | undefined) => void): () => void {
+    const off = this.#commits.subscribe(listener)
+    // Deliveries change outside any app's transaction: the dispatcher's signal covers them.
+    const offDeliveries = this.#signal.subscribe(() => listener(undefined))
+    return () => {
+      off()
+      offDeliveries()
+    }
   }
 
   /**
@@ -88,10 +110,10 @@ export class SqliteStore implements Store {
   }
 
   /** Queues `work` for the next batch; it resolves after the batch commits. */
-  #submit<T>(work: () => T | Promise<T>): Promise<T> {
+  #submit<T>(work: () => T | Promise<T>, app?: number): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'))
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ work, resolve: resolve as (v: unknown) => void, reject })
+      this.#queue.push({ app, work, resolve: resolve as (v: unknown) => void, reject })
       this.#schedule()
     })
   }
@@ -134,6 +156,7 @@ export class SqliteStore implements Store {
       groupReceipts: new SqliteGroupReceipts(this.#statements, sdkAppId),
       outbox: new SqliteOutbox(this.#statements, sdkAppId, this.#signal),
       deliveries: new SqliteDeliveryLog(this.#statements, sdkAppId, this.#signal),
+      inspection: new SqlInspection(this.#runner, sdkAppId, SQLITE_DIALECT),
     }
   }
 
@@ -173,5 +196,32 @@ export class SqliteStore implements Store {
       else job.reject(o.value)
     })
     this.#signal.flush()
+    if (this.#commits.active) {
+      for (const app of new Set(
+        jobs.flatMap((j, i) => (j.app !== undefined && outcomes[i]!.ok ? [j.app] : [])),
+      )) {
+        this.#commits.emit(app)
+      }
+    }
+  }
+}
+
+const SQLITE_DIALECT: Dialect = { true: '1', unread: 'counted = 1 AND recalled = 0', forUpdate: '' }
+
+/** `$n` parameters as better-sqlite3 named ones (`@pn`), so one SQL text serves both engines. */
+function sqliteRunner(statements: Statements): SqlRunner {
+  const texts = new Map<string, string>()
+  const prepare = (sql: string) => {
+    let text = texts.get(sql)
+    if (text === undefined) {
+      text = sql.replace(/\$(\d+)/g, '@p$1')
+      texts.set(sql, text)
+    }
+    return statements.get(text)
+  }
+  const bind = (params: readonly unknown[]) => Object.fromEntries(params.map((v, i) => [`p${i + 1}`, v]))
+  return {
+    all: async <R>(sql: string, params: readonly unknown[]) => prepare(sql).all(bind(params)) as R[],
+    run: async (sql: string, params: readonly unknown[]) => prepare(sql).run(bind(params)).changes,
   }
 }
