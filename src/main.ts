@@ -12,7 +12,16 @@ import { systemClock, type Clock } from './domain/clock.js'
 import { checkUserId, type UserId } from './domain/accounts/user-id.js'
 import { createV4Handler } from './gateway/handler.js'
 import { LocalRateLimiter, type RateLimiter } from './gateway/rate-limit.js'
-import { ownApiRoutes } from './gateway/own-api.js'
+import { ownApiRoutes, RawAnswer, type ApiRoute } from './gateway/own-api.js'
+import { consoleRoutes } from './gateway/static.js'
+import { commands as commandTable } from './api/commands.js'
+import { openApiDocument } from './inspector/openapi.js'
+import { inspectRoutes } from './inspector/routes.js'
+import { loadDocument } from './inspector/test-support.js'
+import { parseFixtures } from './inspector/fixture-format.js'
+import { ConfigError } from './config/load.js'
+import { readFileSync } from 'node:fs'
+import { TencentError } from './domain/codes.js'
 import { RedisRateLimiter } from './gateway/redis-rate-limit.js'
 import { createHttpServer } from './gateway/server.js'
 import { UserSigVerifier } from './gateway/usersig.js'
@@ -29,6 +38,41 @@ export interface StartOptions {
   dispatcher?: Pick<DispatcherOptions, 'concurrency' | 'pollIntervalMs' | 'leaseMs' | 'pace'>
   /** A command table in place of receiptd's own; for benchmarks and tests of the gateway. */
   commands?: ReadonlyMap<string, Command>
+  /**
+   * A fixture file (docs/fixtures.md) that replaces the data of the first app at start (the
+   * development app when none is configured); the app must allow test support.
+   */
+  fixturesFile?: string
+}
+
+/** The web console's files: beside this module in src/ and, copied by the build, in dist/. */
+const CONSOLE_DIR = new URL('./console/', import.meta.url)
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version
+
+/** Replaces the first app's data with a fixture file, or fails start-up naming the file. */
+async function loadFixturesFile(store: Store, app: AppConfig, file: string, clock: Clock): Promise<void> {
+  if (app.testSupport !== true) {
+    throw new ConfigError(
+      `--fixtures: app ${app.sdkAppId} does not allow it; set testSupport: true in its config`,
+    )
+  }
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    throw new ConfigError(`--fixtures ${file}: ${(e as Error).message}`)
+  }
+  try {
+    const doc = parseFixtures(text)
+    await store.resetApp(app.sdkAppId)
+    await importAdmins(store, [app], clock)
+    await loadDocument(store, clock, app, doc)
+  } catch (e) {
+    if (e instanceof TencentError) throw new ConfigError(`--fixtures ${file}: ${e.info}`)
+    throw e
+  }
 }
 
 /** Connections kept per callback origin by each of the two pools. */
@@ -101,6 +145,8 @@ export async function startReceiptd(config: Config, options: StartOptions = {}):
   })
   try {
     await importAdmins(store, apps, clock)
+    if (options.fixturesFile !== undefined)
+      await loadFixturesFile(store, apps[0]!, options.fixturesFile, clock)
     await dispatcher.start()
     const verifier = new UserSigVerifier()
     const handleV4 = createV4Handler({
@@ -112,12 +158,39 @@ export async function startReceiptd(config: Config, options: StartOptions = {}):
       beforeSend: new BeforeSendClient({ http: beforeHttp, clock }),
       ...(options.commands && { commands: options.commands }),
     })
+    const inspection = inspectRoutes({ store, clock })
+    const routes: ApiRoute[] = [
+      ...inspection.routes.map((r) => ({
+        method: r.method,
+        path: r.path,
+        run: async (req: Parameters<typeof r.run>[0]) => {
+          const answer = await r.run(req)
+          return 'raw' in answer && answer.raw === true
+            ? new RawAnswer(answer.contentType as string, answer.body as string)
+            : answer
+        },
+      })),
+      inspection.events,
+    ]
+    const openApi = JSON.stringify(
+      openApiDocument({
+        version: PACKAGE_VERSION,
+        ...inspection,
+        commands: (options.commands ?? commandTable).values(),
+      }),
+    )
+    const ownApi = ownApiRoutes({ apps, store, clock, verifier, routes })
+    const consoleFiles = consoleRoutes(CONSOLE_DIR)
     const http = createHttpServer({
       config: config.server,
       logger,
       store,
       handleV4,
-      extraRoutes: ownApiRoutes({ apps, store, clock, verifier }),
+      extraRoutes: (fastify) => {
+        ownApi(fastify)
+        consoleFiles(fastify)
+        fastify.get('/api/openapi.json', async (_req, reply) => reply.type('application/json').send(openApi))
+      },
     })
     await http.listen({ host: config.server.host, port: config.server.port })
     const address = http.server.address()

@@ -20,6 +20,8 @@ function newDevApp(): AppConfig {
     callback: undefined,
     limits: { ...defaultLimits },
     groupReceiptTypes: defaultGroupReceiptTypes,
+    // Made for trying things out: its data may be reset and loaded from fixtures.
+    testSupport: true,
   }
 }
 

@@ -53,6 +53,8 @@ export interface GroupMemberView {
   joinTime: number
   /** The group's last seq when the member joined: earlier messages are not in its audiences. */
   joinSeq: number
+  /** Set by set_unread_msg_num, if ever. */
+  unread: number | undefined
 }
 
 export interface GroupMessageView {
@@ -62,6 +64,7 @@ export interface GroupMessageView {
   time: number
   body: unknown
   priority: Priority
+  cloudCustomData: string | undefined
   onlineOnly: boolean
   recalled: boolean
   /** Sent with NeedReadReceipt in a type that has receipts. */
@@ -130,7 +133,17 @@ export interface InspectionReads {
   /** GroupIds in order after `after`, for walking every group. */
   groupIds(q: { after: GroupId | undefined; limit: number }): Promise<Page<GroupId>>
   groupReadState(groupId: GroupId): Promise<GroupReadState | undefined>
+  /** Every C2C message of the app, by conversation then time, after `after` (for export). */
+  allMessages(q: { after: MessagePosition | undefined; limit: number }): Promise<Page<StoredMessage>>
+  /** Every C2C read time set, by reader then peer, after `after` (for export). */
+  readTimes(q: {
+    after: { owner: UserId; peer: UserId } | undefined
+    limit: number
+  }): Promise<Page<{ owner: UserId; peer: UserId; readTime: number }>>
 }
+
+/** A C2C message's place in the app: its conversation (sorted pair), then time, seq, random. */
+export type MessagePosition = [lo: string, hi: string, msgTime: number, msgSeq: number, msgRandom: number]
 
 export interface InspectionStore extends InspectionReads {
   /**

@@ -6,6 +6,7 @@
  */
 import type { UserId } from '../domain/accounts/user-id.js'
 import type { MsgKeyParts } from '../domain/c2c/msg-key.js'
+import type { StoredMessage } from '../domain/c2c/rules.js'
 import type { GroupId } from '../domain/groups/group-id.js'
 import type { Priority } from '../domain/groups/limits.js'
 import type { Group } from './groups.js'
@@ -18,6 +19,7 @@ import type {
   GroupMessageView,
   GroupReadState,
   InspectionStore,
+  MessagePosition,
   Page,
   TotalDrift,
 } from './inspection.js'
@@ -37,6 +39,8 @@ export interface Dialect {
   unread: string
   /** Appended to a SELECT that decides a repair: locks the rows until commit. */
   forUpdate: string
+  /** A group message's stored CloudCustomData as the string the sender gave. */
+  groupCloudCustomData(stored: string): string
 }
 
 const GID = '(SELECT gid FROM groups WHERE app_id = $1 AND group_id = $2)'
@@ -161,7 +165,7 @@ export class SqlInspection implements InspectionStore {
 
   async groupMembers(groupId: GroupId, q: { after: number; limit: number }): Promise<Page<GroupMemberView>> {
     const rows = await this.#sql.all<MemberViewRow>(
-      `SELECT member_no, user_id, role, join_time, join_seq FROM group_members
+      `SELECT member_no, user_id, role, join_time, join_seq, unread FROM group_members
        WHERE app_id = $1 AND gid = ${GID} AND member_no > $3 ORDER BY member_no LIMIT $4`,
       [this.#app, groupId, q.after, q.limit + 1],
     )
@@ -177,7 +181,10 @@ export class SqlInspection implements InspectionStore {
        WHERE app_id = $1 AND gid = ${GID} AND seq < $3 ORDER BY seq DESC LIMIT $4`,
       [this.#app, groupId, q.before, q.limit + 1],
     )
-    return page(rows.map(toGroupMessage), q.limit)
+    return page(
+      rows.map((r) => toGroupMessage(r, this.#d)),
+      q.limit,
+    )
   }
 
   async groupMessage(groupId: GroupId, seq: number): Promise<GroupMessageView | undefined> {
@@ -185,7 +192,7 @@ export class SqlInspection implements InspectionStore {
       `SELECT ${GROUP_MESSAGE_COLUMNS} FROM group_messages WHERE app_id = $1 AND gid = ${GID} AND seq = $3`,
       [this.#app, groupId, seq],
     )
-    return rows[0] && toGroupMessage(rows[0])
+    return rows[0] && toGroupMessage(rows[0], this.#d)
   }
 
   async c2cDrift(q: {
@@ -287,6 +294,31 @@ export class SqlInspection implements InspectionStore {
         readCount: m.read_count,
       })),
     }
+  }
+
+  async allMessages(q: { after: MessagePosition | undefined; limit: number }): Promise<Page<StoredMessage>> {
+    const a = q.after ?? [START, START, -1, -1, -1]
+    const rows = await this.#sql.all<MessageRow>(
+      `SELECT * FROM c2c_messages WHERE app_id = $1
+         AND (user_lo, user_hi, msg_time, msg_seq, msg_random) > ($2, $3, $4, $5, $6)
+       ORDER BY user_lo, user_hi, msg_time, msg_seq, msg_random LIMIT $7`,
+      [this.#app, ...a, q.limit + 1],
+    )
+    return page(rows.map(toMessage), q.limit)
+  }
+
+  async readTimes(q: { after: { owner: UserId; peer: UserId } | undefined; limit: number }) {
+    const a = q.after ?? { owner: START, peer: START }
+    const rows = await this.#sql.all<{ owner_id: UserId; peer_id: UserId; read_time: number }>(
+      `SELECT owner_id, peer_id, read_time FROM c2c_conversations
+       WHERE app_id = $1 AND (owner_id, peer_id) > ($2, $3) AND read_time > 0
+       ORDER BY owner_id, peer_id LIMIT $4`,
+      [this.#app, a.owner, a.peer, q.limit + 1],
+    )
+    return page(
+      rows.map((r) => ({ owner: r.owner_id, peer: r.peer_id, readTime: Number(r.read_time) })),
+      q.limit,
+    )
   }
 
   async repairConversation(owner: UserId, peer: UserId): Promise<{ before: number; after: number }> {
@@ -395,6 +427,7 @@ interface MemberViewRow {
   role: string
   join_time: number
   join_seq: number
+  unread: number | null
 }
 
 const toMember = (r: MemberViewRow): GroupMemberView => ({
@@ -403,10 +436,11 @@ const toMember = (r: MemberViewRow): GroupMemberView => ({
   role: r.role,
   joinTime: Number(r.join_time),
   joinSeq: Number(r.join_seq),
+  unread: r.unread === null ? undefined : Number(r.unread),
 })
 
 const GROUP_MESSAGE_COLUMNS =
-  'seq, sender, random, time, body, priority, online_only, recalled, receipt, audience, read_count'
+  'seq, sender, random, time, body, priority, cloud_custom_data, online_only, recalled, receipt, audience, read_count'
 
 interface GroupMessageRow {
   seq: number
@@ -415,6 +449,7 @@ interface GroupMessageRow {
   time: number
   body: string
   priority: Priority
+  cloud_custom_data: string | null
   online_only: Flag
   recalled: Flag
   receipt: Flag
@@ -422,13 +457,14 @@ interface GroupMessageRow {
   read_count: number
 }
 
-const toGroupMessage = (r: GroupMessageRow): GroupMessageView => ({
+const toGroupMessage = (r: GroupMessageRow, d: Dialect): GroupMessageView => ({
   seq: Number(r.seq),
   sender: r.sender,
   random: Number(r.random),
   time: Number(r.time),
   body: JSON.parse(r.body) as unknown,
   priority: r.priority,
+  cloudCustomData: r.cloud_custom_data === null ? undefined : d.groupCloudCustomData(r.cloud_custom_data),
   onlineOnly: Boolean(r.online_only),
   recalled: Boolean(r.recalled),
   receipt: Boolean(r.receipt),

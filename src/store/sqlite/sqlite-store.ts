@@ -206,7 +206,12 @@ export class SqliteStore implements Store {
   }
 }
 
-const SQLITE_DIALECT: Dialect = { true: '1', unread: 'counted = 1 AND recalled = 0', forUpdate: '' }
+const SQLITE_DIALECT: Dialect = {
+  true: '1',
+  unread: 'counted = 1 AND recalled = 0',
+  forUpdate: '',
+  groupCloudCustomData: (stored) => stored,
+}
 
 /** `$n` parameters as better-sqlite3 named ones (`@pn`), so one SQL text serves both engines. */
 function sqliteRunner(statements: Statements): SqlRunner {
