@@ -70,6 +70,6 @@ export async function postFixtures(store: Store, clock: Clock, r: InspectRequest
 export async function exportApp(store: Store, r: InspectRequest) {
   const format = r.query.get('format') ?? 'json'
   if (format !== 'json' && format !== 'yaml') throw new TencentError(60002, 'format must be json or yaml')
-  const doc = await store.read(r.app.sdkAppId, (tx) => exportFixtures(tx))
+  const doc = await store.read(r.app.sdkAppId, (tx) => exportFixtures(tx, new Set(r.app.admins)))
   return renderFixtures(doc, format)
 }
