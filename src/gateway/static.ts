@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { extname } from 'node:path'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -32,12 +32,14 @@ export function consoleRoutes(dir: URL): (fastify: FastifyInstance) => void {
   }
   return (fastify) => {
     fastify.get('/', async (_req, reply) => reply.redirect('/console/'))
-    fastify.get('/console', async (_req, reply) => reply.redirect('/console/'))
-    fastify.get('/console/*', async (req, reply) => {
-      const name = (req.params as { '*': string })['*'] || 'index.html'
+    const send = (name: string, reply: FastifyReply) => {
       const file = files.get(name)
       if (file === undefined) return reply.code(404).type('text/plain; charset=utf-8').send('not found')
       return reply.code(200).headers(HEADERS).type(file.type).send(file.body)
-    })
+    }
+    // The router ignores a trailing slash, so /console and /console/ are one route; the page names
+    // its files by absolute path for that reason.
+    fastify.get('/console', async (_req, reply) => send('index.html', reply))
+    fastify.get('/console/*', async (req, reply) => send((req.params as { '*': string })['*'], reply))
   }
 }

@@ -12,6 +12,7 @@ import { getGroup, listGroupMembers, listGroupMessages, listGroups, listReaders 
 import { recount } from './recount.js'
 import type { InspectRequest } from './request.js'
 import { exportApp, postFixtures, resetApp } from './test-support.js'
+import { getDelivery } from './webhooks.js'
 
 export interface QueryParam {
   name: string
@@ -115,6 +116,13 @@ export function inspectRoutes(deps: { store: Store; clock: Clock }): {
       summary: 'Who has read a receipt message (filter=read) or has not (filter=unread)',
       query: [{ name: 'filter', description: 'read (default) or unread' }, ...paged],
       run: (r) => listReaders(store, r),
+    },
+    {
+      method: 'GET',
+      path: `${app}/webhooks/deliveries/:id`,
+      summary: 'One webhook delivery: its body as sent and, per attempt, the exact URL with its query',
+      query: [],
+      run: (r) => getDelivery(store, r),
     },
     {
       method: 'POST',
