@@ -23,7 +23,7 @@ import {
   defaults,
   type AppConfig,
 } from '../src/config/config.js'
-import { createLogger, startReceiptd, type Receiptd } from '../src/main.js'
+import { createLogger, startServer, type ReceiptdServer } from '../src/main.js'
 import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js'
 import type { WebhookEvent } from '../src/webhooks/events.js'
 
@@ -137,7 +137,7 @@ const eventBodies = Array.from({ length: CONVERSATIONS }, (_, i) =>
 const importBodies = Array.from({ length: CONVERSATIONS }, (_, i) => JSON.stringify({ UserID: `imp${i}` }))
 
 /** Events of `app` not yet delivered, failed or skipped; read straight from the database. */
-async function pending(r: Receiptd, app: number): Promise<number> {
+async function pending(r: ReceiptdServer, app: number): Promise<number> {
   const db = (r.store as SqliteStore).database
   return (
     db.prepare(`SELECT count(*) AS n FROM outbox WHERE app_id = ? AND status = 'pending'`).get(app) as {
@@ -146,7 +146,7 @@ async function pending(r: Receiptd, app: number): Promise<number> {
   ).n
 }
 
-async function drained(r: Receiptd, app: number): Promise<number> {
+async function drained(r: ReceiptdServer, app: number): Promise<number> {
   const t0 = performance.now()
   while ((await pending(r, app)) > 0) await new Promise((res) => setTimeout(res, 20))
   return performance.now() - t0
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
     groupReceiptTypes: defaultGroupReceiptTypes,
   })
   const apps = [app(OFF_APP, false), app(ON_APP, true)]
-  const server = await startReceiptd(
+  const server = await startServer(
     {
       server: { ...defaults.server, port: 0 },
       store: { ...defaults.store, memory: true },

@@ -2,31 +2,35 @@
  * Assembles receiptd in order: config → apps → store (migrated) → webhook dispatcher → gateway →
  * HTTP listener, and takes it apart in reverse on `close()`: stop accepting, finish in-flight
  * requests, stop the dispatcher (attempts in flight are sent again next start), commit what is
- * pending, close the store. The CLI and the tests start servers through `startReceiptd`.
+ * pending, close the store. The CLI, library mode (`src/index.ts`) and the tests start servers
+ * through `startServer`.
  */
-import pino, { type Logger } from 'pino'
+import { createRequire } from 'node:module'
+import type { Logger } from 'pino'
 import type { Command } from './api/command.js'
 import type { AppConfig, Config } from './config/config.js'
-import { resolveApps } from './config/dev-app.js'
+import { resolveApps, type KeySource } from './config/dev-app.js'
 import { systemClock, type Clock } from './domain/clock.js'
 import { checkUserId, type UserId } from './domain/accounts/user-id.js'
 import { createV4Handler } from './gateway/handler.js'
 import { LocalRateLimiter, type RateLimiter } from './gateway/rate-limit.js'
-import { ownApiRoutes, RawAnswer, type ApiRoute } from './gateway/own-api.js'
-import { consoleRoutes } from './gateway/static.js'
+import { addHealthRoute } from './gateway/health.js'
+import { addOwnApiRoutes } from './gateway/own-api.js'
 import { commands as commandTable } from './api/commands.js'
-import { openApiDocument } from './inspector/openapi.js'
-import { inspectRoutes } from './inspector/routes.js'
+import { mountInspector } from './inspector/mount.js'
 import { loadDocument } from './inspector/test-support.js'
 import { parseFixtures } from './inspector/fixture-format.js'
 import { ConfigError } from './config/load.js'
-import { readFileSync } from 'node:fs'
 import { TencentError } from './domain/codes.js'
+import { readFileSync } from 'node:fs'
 import { RedisRateLimiter } from './gateway/redis-rate-limit.js'
+import { Routes } from './gateway/routes.js'
 import { createHttpServer } from './gateway/server.js'
+import { createLogger } from './logging/logger.js'
+import { RepeatLog } from './logging/repeat-log.js'
 import { UserSigVerifier } from './gateway/usersig.js'
 import { openStore } from './store/open-store.js'
-import type { Store } from './store/store.js'
+import type { Store, StoreDescription } from './store/store.js'
 import { BeforeSendClient } from './webhooks/before-send.js'
 import { CallbackHttp } from './webhooks/http-client.js'
 import { Dispatcher, type DispatcherOptions } from './webhooks/worker.js'
@@ -38,18 +42,14 @@ export interface StartOptions {
   dispatcher?: Pick<DispatcherOptions, 'concurrency' | 'pollIntervalMs' | 'leaseMs' | 'pace'>
   /** A command table in place of receiptd's own; for benchmarks and tests of the gateway. */
   commands?: ReadonlyMap<string, Command>
+  /** Adds routes beside receiptd's own `/api`, `/healthz` and `/metrics`. */
+  routes?: (routes: Routes, server: { store: Store; apps: readonly AppConfig[] }) => void
   /**
    * A fixture file (docs/fixtures.md) that replaces the data of the first app at start (the
    * development app when none is configured); the app must allow test support.
    */
   fixturesFile?: string
 }
-
-/** The web console's files: beside this module in src/ and, copied by the build, in dist/. */
-const CONSOLE_DIR = new URL('./console/', import.meta.url)
-const PACKAGE_VERSION = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version
 
 /** Replaces the first app's data with a fixture file, or fails start-up naming the file. */
 async function loadFixturesFile(store: Store, app: AppConfig, file: string, clock: Clock): Promise<void> {
@@ -78,28 +78,35 @@ async function loadFixturesFile(store: Store, app: AppConfig, file: string, cloc
 /** Connections kept per callback origin by each of the two pools. */
 const CALLBACK_CONNECTIONS = 64
 
-export interface Receiptd {
+export interface ReceiptdServer {
   /** `http://host:port` the server listens on. */
   url: string
   port: number
   apps: readonly AppConfig[]
   /** The generated development app, when no app was configured. */
   devApp: AppConfig | undefined
+  /** Where the development app's key came from. */
+  keySource: KeySource | undefined
   store: Store
   logger: Logger
   /** The after-event dispatcher, running. */
   dispatcher: Dispatcher
+  /** Where the data is, for the start-up line. */
+  storeDescription: StoreDescription
+  /**
+   * Stops accepting, finishes requests in flight, stops the dispatcher, commits what is pending
+   * and closes the store. Calling it again returns the same promise.
+   */
   close(): Promise<void>
+  /** While closing: what is still being waited for, in words (for the shutdown deadline). */
+  pending(): string[]
 }
 
-/**
- * JSON lines on stdout, written asynchronously so a log line never blocks an answer. Secret keys
- * and usersigs are never passed to the logger (the access log takes named fields only), so no
- * per-line redaction is needed.
- */
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { pid: process.pid } }, pino.destination({ dest: 1, sync: false }))
-}
+export { createLogger } from './logging/logger.js'
+
+/** receiptd's version, from its package.json (beside src/ and dist/ alike). */
+export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string })
+  .version
 
 /** Admins sign every call and may be senders, so each exists as an account from the start. */
 async function importAdmins(store: Store, apps: readonly AppConfig[], clock: Clock): Promise<void> {
@@ -125,10 +132,10 @@ async function openRateLimiter(redisUrl: string | undefined, logger: Logger): Pr
   return shared
 }
 
-export async function startReceiptd(config: Config, options: StartOptions = {}): Promise<Receiptd> {
+export async function startServer(config: Config, options: StartOptions = {}): Promise<ReceiptdServer> {
   const clock = options.clock ?? systemClock
-  const logger = options.logger ?? createLogger(config.log.level)
-  const { apps, devApp } = resolveApps(config)
+  const logger = options.logger ?? createLogger(config.log.level, { format: config.log.format })
+  const { apps, devApp, keySource } = resolveApps(config)
   const store = await openStore(config.store)
   const rateLimiter = await openRateLimiter(config.redis.url, logger)
   // Two pools: a backlog of after-events never queues ahead of a before-send a sender waits on.
@@ -158,63 +165,72 @@ export async function startReceiptd(config: Config, options: StartOptions = {}):
       beforeSend: new BeforeSendClient({ http: beforeHttp, clock }),
       ...(options.commands && { commands: options.commands }),
     })
-    const inspection = inspectRoutes({ store, clock })
-    const routes: ApiRoute[] = [
-      ...inspection.routes.map((r) => ({
-        method: r.method,
-        path: r.path,
-        run: async (req: Parameters<typeof r.run>[0]) => {
-          const answer = await r.run(req)
-          return 'raw' in answer && answer.raw === true
-            ? new RawAnswer(answer.contentType as string, answer.body as string)
-            : answer
-        },
-      })),
-      inspection.events,
-    ]
-    const openApi = JSON.stringify(
-      openApiDocument({
-        version: PACKAGE_VERSION,
-        ...inspection,
-        commands: (options.commands ?? commandTable).values(),
-      }),
-    )
-    const ownApi = ownApiRoutes({ apps, store, clock, verifier, routes })
-    const consoleFiles = consoleRoutes(CONSOLE_DIR)
-    const http = createHttpServer({
-      config: config.server,
-      logger,
+    const repeats = new RepeatLog(logger)
+    const routes = new Routes()
+    addHealthRoute(routes, store, repeats)
+    addOwnApiRoutes(routes, { apps, store, clock, verifier })
+    mountInspector(routes, {
+      apps,
       store,
-      handleV4,
-      extraRoutes: (fastify) => {
-        ownApi(fastify)
-        consoleFiles(fastify)
-        fastify.get('/api/openapi.json', async (_req, reply) => reply.type('application/json').send(openApi))
-      },
+      clock,
+      verifier,
+      commands: (options.commands ?? commandTable).values(),
+      version: VERSION,
     })
-    await http.listen({ host: config.server.host, port: config.server.port })
-    const address = http.server.address()
-    const port = typeof address === 'object' && address !== null ? address.port : config.server.port
+    options.routes?.(routes, { store, apps })
+    const http = createHttpServer({ config: config.server, logger, handleV4, routes })
+    const storeDescription = await store.describe()
+    const port = await http.listen(config.server.host, config.server.port)
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host
+    const url = `http://${host}:${port}`
+    logger.info(
+      {
+        version: VERSION,
+        url,
+        store: storeDescription.kind,
+        location: storeDescription.location,
+        schema: storeDescription.schema,
+        migration: storeDescription.migration,
+        apps: apps.map((a) => a.sdkAppId),
+      },
+      'receiptd started',
+    )
     let closing: Promise<void> | undefined
+    /** What close() is waiting for now. */
+    let stage: string | undefined
     return {
-      url: `http://${host}:${port}`,
+      url,
       port,
       apps,
       devApp,
+      keySource,
       store,
       logger,
       dispatcher,
+      storeDescription,
       close() {
         closing ??= (async () => {
+          stage = 'http'
           await http.close()
+          repeats.flush()
+          stage = 'rate limiter'
           await rateLimiter.close?.()
+          stage = 'dispatcher'
           await dispatcher.stop()
+          stage = 'callback connections'
           await Promise.all([afterHttp.close(), beforeHttp.close()])
+          stage = 'store'
           await store.close()
-          await new Promise<void>((resolve) => logger.flush(() => resolve()))
+          stage = undefined
         })()
         return closing
+      },
+      pending() {
+        if (stage === undefined) return []
+        if (stage === 'http') return [`${http.inFlight} requests in flight`]
+        if (stage === 'dispatcher') return ['webhook attempts in flight']
+        if (stage === 'store') return [`the ${store.kind} store (committing and closing)`]
+        return [stage]
       },
     }
   } catch (e) {

@@ -8,11 +8,9 @@
  *   log, newest first; `Cursor` and `IsFinish` page it as get_group_msg_receipt_detail does.
  * - `POST /api/apps/<sdkAppId>/webhooks/deliveries/<id>/retry` — sends an event again.
  *
- * Further routes (the inspection API, test support) are given by the caller as `ApiRoute`s and get
- * the same checks; a route may answer a raw document instead of the envelope, or a stream of
- * server-sent events.
+ * `signedRoute` gives other /api routes (the inspection API) the same checks; they may answer the
+ * envelope's fields, a document as it is, or a stream of server-sent events.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppConfig } from '../config/config.js'
 import type { Clock } from '../domain/clock.js'
 import { codes, TencentError } from '../domain/codes.js'
@@ -20,7 +18,14 @@ import { deliveryStatuses, type Delivery } from '../store/deliveries.js'
 import type { Store } from '../store/store.js'
 import { afterEventCommands } from '../webhooks/events.js'
 import { failure, ok, type Envelope } from './envelope.js'
-import { sendEnvelope } from './server.js'
+import {
+  json,
+  type EventsAnswer,
+  type RouteHandler,
+  type RouteRequest,
+  type Routes,
+  type TextAnswer,
+} from './routes.js'
 import { parseQuery, readV4Params } from './url.js'
 import type { UserSigVerifier } from './usersig.js'
 
@@ -29,141 +34,88 @@ export interface OwnApiDeps {
   store: Store
   clock: Clock
   verifier: UserSigVerifier
-  routes?: readonly ApiRoute[]
 }
-
-/** What a route receives once its caller is checked. */
-export interface ApiRequest {
-  app: AppConfig
-  query: ReadonlyMap<string, string>
-  params: Readonly<Record<string, string>>
-  body: Buffer | undefined
-  log: FastifyRequest['log']
-}
-
-/** A document sent as it is (an export), instead of the envelope. */
-export class RawAnswer {
-  constructor(
-    readonly contentType: string,
-    readonly body: string,
-  ) {}
-}
-
-export type ApiRoute =
-  | {
-      method: 'GET' | 'POST'
-      /** Fastify path syntax, starting `/api/apps/:sdkAppId/`. */
-      path: string
-      run(r: ApiRequest): Promise<Record<string, unknown> | RawAnswer>
-    }
-  | {
-      method: 'GET'
-      path: string
-      /**
-       * Server-sent events: `send` writes one event; the returned function is called once when
-       * the client goes away.
-       */
-      stream(r: ApiRequest, send: (event: string, data: unknown) => void): () => void
-    }
-
-/** Sent on an idle event stream so proxies and the browser keep it open. */
-const HEARTBEAT_MS = 15_000
 
 const DEFAULT_PAGE = 20
 const MAX_PAGE = 100
 
 type Params = { sdkAppId: string; id?: string }
-type Handler = (
-  app: AppConfig,
-  query: Map<string, string>,
-  params: Params,
-  req: FastifyRequest,
-) => Promise<Envelope | RawAnswer>
+type Handler = (app: AppConfig, query: Map<string, string>, params: Params) => Promise<Envelope>
 
-export function ownApiRoutes(deps: OwnApiDeps): (fastify: FastifyInstance) => void {
-  const apps = new Map(deps.apps.map((a) => [a.sdkAppId, a]))
-  const { store, clock, verifier } = deps
-
-  /** The caller's app, checked as the v4 gateway checks a call (spec §1.6 order and codes). */
-  const authorize = (req: FastifyRequest): { app: AppConfig; query: Map<string, string> } => {
-    const q = req.url.indexOf('?')
-    const query = parseQuery(q < 0 ? '' : req.url.slice(q + 1))
-    const v4 = readV4Params(query)
-    if (v4.sdkAppIdRaw === undefined || v4.sdkAppIdRaw === '') throw new TencentError(60012)
-    const params = req.params as Params
-    const app = /^\d{1,10}$/.test(params.sdkAppId) ? apps.get(Number(params.sdkAppId)) : undefined
-    if (app === undefined) throw new TencentError(60006)
-    if (v4.sdkAppIdRaw !== String(app.sdkAppId)) {
-      throw new TencentError(60006, `sdkappid ${v4.sdkAppIdRaw} is not the app in the path`)
-    }
-    verifier.verify(app, v4.identifier, v4.usersig, clock.nowSeconds())
-    return { app, query }
+/** The caller's app, checked as the v4 gateway checks a call (spec §1.6 order and codes). */
+function authorize(
+  apps: ReadonlyMap<number, AppConfig>,
+  deps: Pick<OwnApiDeps, 'clock' | 'verifier'>,
+  req: RouteRequest<string>,
+): { app: AppConfig; query: Map<string, string> } {
+  const query = parseQuery(req.query)
+  const v4 = readV4Params(query)
+  if (v4.sdkAppIdRaw === undefined || v4.sdkAppIdRaw === '') throw new TencentError(60012)
+  const params = req.params as unknown as Params
+  const app = /^\d{1,10}$/.test(params.sdkAppId) ? apps.get(Number(params.sdkAppId)) : undefined
+  if (app === undefined) throw new TencentError(60006)
+  if (v4.sdkAppIdRaw !== String(app.sdkAppId)) {
+    throw new TencentError(60006, `sdkappid ${v4.sdkAppIdRaw} is not the app in the path`)
   }
+  deps.verifier.verify(app, v4.identifier, v4.usersig, deps.clock.nowSeconds())
+  return { app, query }
+}
+
+/** What a signed route answers: the success envelope's fields, a document, or an event stream. */
+export type SignedAnswer = Record<string, unknown> | TextAnswer | EventsAnswer
+
+/** Envelope fields are PascalCase: a lower-case `kind` marks an answer of the routes table. */
+const isAnswer = (a: SignedAnswer): a is TextAnswer | EventsAnswer =>
+  (a.kind === 'text' && 'contentType' in a) || (a.kind === 'events' && typeof a.run === 'function')
+
+/**
+ * A route under `/api/apps/:sdkAppId/` with the checks of receiptd's own API: a refused caller, a
+ * TencentError or an unexpected failure is answered in the envelope, and a stream opens only for
+ * a checked caller.
+ */
+export function signedRoute(
+  deps: Pick<OwnApiDeps, 'apps' | 'clock' | 'verifier'>,
+  run: (app: AppConfig, query: Map<string, string>, req: RouteRequest<string>) => Promise<SignedAnswer>,
+): RouteHandler<string> {
+  const apps = new Map(deps.apps.map((a) => [a.sdkAppId, a]))
+  return async (req) => {
+    let sdkAppId: number | undefined
+    try {
+      const { app, query } = authorize(apps, deps, req)
+      sdkAppId = app.sdkAppId
+      const answer = await run(app, query, req)
+      return isAnswer(answer) ? { ...answer, sdkAppId } : json(200, ok(answer), { sdkAppId })
+    } catch (e) {
+      if (e instanceof TencentError) return json(200, failure(e.code, e.info), { sdkAppId })
+      req.log.error({ err: e }, 'unexpected failure while answering an /api request')
+      return json(200, failure(70500, codes[70500]), { sdkAppId })
+    }
+  }
+}
+
+/** Adds the routes of receiptd's own API to `routes`. */
+export function addOwnApiRoutes(routes: Routes, deps: OwnApiDeps): void {
+  const apps = new Map(deps.apps.map((a) => [a.sdkAppId, a]))
+  const { store, clock } = deps
 
   /** Checks the caller as the v4 gateway does, then runs `handler`; nothing thrown escapes. */
-  const signed = (handler: Handler) => async (req: FastifyRequest, reply: FastifyReply) => {
-    let envelope: Envelope | RawAnswer
-    try {
-      const { app, query } = authorize(req)
-      envelope = await handler(app, query, req.params as Params, req)
-    } catch (e) {
-      if (e instanceof TencentError) envelope = failure(e.code, e.info)
-      else {
-        req.log.error({ err: e }, 'unexpected failure while answering an /api request')
-        envelope = failure(70500, codes[70500])
-      }
-    }
-    if (envelope instanceof RawAnswer) {
-      return reply.code(200).type(envelope.contentType).send(envelope.body)
-    }
-    return sendEnvelope(reply, 200, envelope)
-  }
-
-  /** An event stream opens only for a checked caller; a refusal is answered in the envelope. */
-  const events =
-    (route: Extract<ApiRoute, { stream: unknown }>) => async (req: FastifyRequest, reply: FastifyReply) => {
-      let checked: { app: AppConfig; query: Map<string, string> }
+  const signed =
+    <P extends string>(handler: Handler) =>
+    async (req: RouteRequest<P>) => {
+      let envelope: Envelope
+      let sdkAppId: number | undefined
       try {
-        checked = authorize(req)
+        const { app, query } = authorize(apps, deps, req as RouteRequest<string>)
+        sdkAppId = app.sdkAppId
+        envelope = await handler(app, query, req.params as unknown as Params)
       } catch (e) {
-        const env = e instanceof TencentError ? failure(e.code, e.info) : failure(70500, codes[70500])
-        return sendEnvelope(reply, 200, env)
+        if (e instanceof TencentError) envelope = failure(e.code, e.info)
+        else {
+          req.log.error({ err: e }, 'unexpected failure while answering an /api request')
+          envelope = failure(70500, codes[70500])
+        }
       }
-      reply.hijack()
-      const res = reply.raw
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      })
-      res.write(': receiptd events\n\n')
-      const send = (event: string, data: unknown) => {
-        res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
-      }
-      const stop = route.stream(
-        { ...checked, params: req.params as Record<string, string>, body: undefined, log: req.log },
-        send,
-      )
-      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS)
-      heartbeat.unref()
-      res.on('close', () => {
-        clearInterval(heartbeat)
-        stop()
-      })
-    }
-
-  const routed =
-    (route: Extract<ApiRoute, { run: unknown }>): Handler =>
-    async (app, query, params, req) => {
-      const answer = await route.run({
-        app,
-        query,
-        params: params as Record<string, string>,
-        body: Buffer.isBuffer(req.body) ? req.body : undefined,
-        log: req.log,
-      })
-      return answer instanceof RawAnswer ? answer : ok(answer)
+      return json(200, envelope, { sdkAppId })
     }
 
   const listDeliveries: Handler = async (app, query) => {
@@ -195,14 +147,8 @@ export function ownApiRoutes(deps: OwnApiDeps): (fastify: FastifyInstance) => vo
     return ok({ Delivery: render(delivery) })
   }
 
-  return (fastify) => {
-    fastify.get('/api/apps/:sdkAppId/webhooks/deliveries', signed(listDeliveries))
-    fastify.post('/api/apps/:sdkAppId/webhooks/deliveries/:id/retry', signed(retryDelivery))
-    for (const route of deps.routes ?? []) {
-      if ('stream' in route) fastify.get(route.path, events(route))
-      else fastify.route({ method: route.method, url: route.path, handler: signed(routed(route)) })
-    }
-  }
+  routes.add('GET', '/api/apps/:sdkAppId/webhooks/deliveries', signed(listDeliveries))
+  routes.add('POST', '/api/apps/:sdkAppId/webhooks/deliveries/:id/retry', signed(retryDelivery))
 }
 
 /** Wire form of a delivery; absent times are null. */

@@ -1,18 +1,18 @@
 /**
  * Serves the web console's files at `/console/` (issue 16 §3): the files of one folder, read once
- * at start, so no request can name a path outside it. The page itself holds no data; everything it
- * shows comes from /api with the admin UserSig the user signs in with. `GET /` leads to it.
+ * at start and each registered as a route, so no request can name a path outside it. The page
+ * itself holds no data; everything it shows comes from /api with the admin UserSig the user signs
+ * in with. `GET /` leads to it.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { extname } from 'node:path'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import { text, type Routes } from './routes.js'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
-  '.png': 'image/png',
 }
 
 /** No script or style from anywhere else, no framing: the page works offline and alone. */
@@ -24,22 +24,18 @@ const HEADERS = {
   'cache-control': 'no-cache',
 }
 
-export function consoleRoutes(dir: URL): (fastify: FastifyInstance) => void {
-  const files = new Map<string, { type: string; body: Buffer }>()
+export function addConsoleRoutes(routes: Routes, dir: URL): void {
   for (const name of readdirSync(dir)) {
     const type = TYPES[extname(name)]
-    if (type !== undefined) files.set(name, { type, body: readFileSync(new URL(name, dir)) })
+    if (type === undefined) continue
+    const body = readFileSync(new URL(name, dir), 'utf8')
+    const answer = async () => text(200, type, body, HEADERS)
+    routes.add('GET', `/console/${name}`, answer)
+    // The router ignores one trailing slash: /console and /console/ are one route, so the page
+    // names its files by absolute path.
+    if (name === 'index.html') routes.add('GET', '/console', answer)
   }
-  return (fastify) => {
-    fastify.get('/', async (_req, reply) => reply.redirect('/console/'))
-    const send = (name: string, reply: FastifyReply) => {
-      const file = files.get(name)
-      if (file === undefined) return reply.code(404).type('text/plain; charset=utf-8').send('not found')
-      return reply.code(200).headers(HEADERS).type(file.type).send(file.body)
-    }
-    // The router ignores a trailing slash, so /console and /console/ are one route; the page names
-    // its files by absolute path for that reason.
-    fastify.get('/console', async (_req, reply) => send('index.html', reply))
-    fastify.get('/console/*', async (req, reply) => send((req.params as { '*': string })['*'], reply))
-  }
+  routes.add('GET', '/', async () =>
+    text(302, 'text/plain; charset=utf-8', 'see /console/', { location: '/console/' }),
+  )
 }

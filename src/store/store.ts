@@ -23,6 +23,17 @@ export class StoreUnavailableError extends Error {
 
 export type StoreKind = 'sqlite' | 'postgres'
 
+/** What the start-up line says about the store. */
+export interface StoreDescription {
+  kind: StoreKind
+  /** The database file, `:memory:`, or `host:port/database` (never a password). */
+  location: string
+  /** PostgreSQL's schema; undefined on SQLite. */
+  schema: string | undefined
+  /** The newest migration applied. */
+  migration: number
+}
+
 /** One app's view of the store inside a transaction; one member per concern. */
 export interface Tx {
   readonly accounts: AccountStore
@@ -64,10 +75,12 @@ export interface Store {
    */
   readonly deliveryQueue: DeliveryQueue
   /**
-   * Deletes every row of one app from every table that has an `app_id` column (found from the
-   * schema, so tables added later are covered), in one transaction.
+   * Deletes everything one app has: every row of every table with an `app_id` column, found from
+   * the schema (so tables added later are covered; tables without the column must reach an app's
+   * rows by a foreign key with ON DELETE CASCADE), in one transaction.
    */
   resetApp(sdkAppId: number): Promise<void>
+  describe(): Promise<StoreDescription>
   /**
    * Calls `listener` after a commit that may have changed an app's data, with that app, or with
    * undefined when a change was seen without knowing the app (another instance's commit). Returns

@@ -98,14 +98,7 @@ describe('receiptd serve', () => {
   })
 
   it('exits with code 3 and says why when PostgreSQL cannot be reached', async () => {
-    const r = await runCli([
-      'serve',
-      '--memory',
-      '--port',
-      '0',
-      '--database',
-      'postgres://nobody@127.0.0.1:1/none',
-    ])
+    const r = await runCli(['serve', '--port', '0', '--database', 'postgres://nobody@127.0.0.1:1/none'])
     expect(r.code).toBe(3)
     expect(r.stderr).toMatch(/receiptd: cannot connect to PostgreSQL/)
     const bad = await runCli(['serve', '--memory'], { DATABASE_URL: 'mysql://x' })

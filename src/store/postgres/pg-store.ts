@@ -6,13 +6,13 @@
  * function, which is why `fn` must do nothing but store calls.
  */
 import pg from 'pg'
-import { StoreUnavailableError, type ReadTx, type Store, type Tx } from '../store.js'
+import { StoreUnavailableError, type ReadTx, type Store, type StoreDescription, type Tx } from '../store.js'
 import { PgAccounts } from './pg-accounts.js'
 import { PgC2C } from './pg-c2c.js'
 import { PgGroupReceipts } from './pg-group-receipts.js'
 import { PgGroups } from './pg-groups.js'
 import { MigrationError } from '../migrations.js'
-import { migratePostgres } from './pg-migrate.js'
+import { migratePostgres, quoteIdent } from './pg-migrate.js'
 import { PgOutbox, type TxEffects } from './pg-outbox.js'
 import { CommitSignal, PgDeliveryLog, PgDeliveryQueue } from './pg-deliveries.js'
 import { CommitListeners } from '../commit-listeners.js'
@@ -60,10 +60,12 @@ export class PgStore implements Store {
   readonly #signal = new CommitSignal()
   readonly #commits = new CommitListeners()
   readonly #watch: PgChangeWatch
+  readonly #options: PgStoreOptions
   readonly deliveryQueue: PgDeliveryQueue
 
-  private constructor(pool: pg.Pool) {
+  private constructor(pool: pg.Pool, options: PgStoreOptions) {
     this.#pool = pool
+    this.#options = options
     this.deliveryQueue = new PgDeliveryQueue((fn) => this.#inTransaction(fn), this.#signal)
     this.#watch = new PgChangeWatch(pool, () => this.#commits.emit(undefined))
   }
@@ -99,7 +101,7 @@ export class PgStore implements Store {
       )
     }
     client.release()
-    return new PgStore(pool)
+    return new PgStore(pool, options)
   }
 
   async transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -122,20 +124,6 @@ export class PgStore implements Store {
     if (effects.outboxChanged) this.#signal.notify()
     if (this.#commits.active) this.#commits.emit(sdkAppId)
     return result
-  }
-
-  async resetApp(sdkAppId: number): Promise<void> {
-    await this.#inTransaction(async (db) => {
-      const { rows } = await db.query<{ name: string }>(
-        `SELECT table_name AS name FROM information_schema.columns
-         WHERE table_schema = current_schema() AND column_name = 'app_id' ORDER BY table_name`,
-      )
-      // Rows of tables without app_id hang off rows that have one (ON DELETE CASCADE).
-      for (const { name } of rows) {
-        await db.query(`DELETE FROM "${name.replace(/"/g, '""')}" WHERE app_id = $1`, [sdkAppId])
-      }
-    })
-    if (this.#commits.active) this.#commits.emit(sdkAppId)
   }
 
   /**
@@ -204,6 +192,32 @@ export class PgStore implements Store {
       } finally {
         client.release(broken)
       }
+    }
+  }
+
+  async resetApp(sdkAppId: number): Promise<void> {
+    await this.#inTransaction(async (client) => {
+      const { rows } = await client.query<{ table_name: string }>(
+        `SELECT c.table_name FROM information_schema.columns c
+         JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+         WHERE c.table_schema = current_schema() AND c.column_name = 'app_id' AND t.table_type = 'BASE TABLE'
+         ORDER BY c.table_name`,
+      )
+      for (const { table_name } of rows) {
+        await client.query(`DELETE FROM ${quoteIdent(table_name)} WHERE app_id = $1`, [sdkAppId])
+      }
+    })
+    if (this.#commits.active) this.#commits.emit(sdkAppId)
+  }
+
+  async describe(): Promise<StoreDescription> {
+    const { rows } = await this.#pool.query<{ v: number }>('SELECT max(version) AS v FROM schema_migrations')
+    const url = new URL(this.#options.url)
+    return {
+      kind: 'postgres',
+      location: `${url.hostname || 'localhost'}:${url.port || 5432}${url.pathname}`,
+      schema: this.#options.schema,
+      migration: rows[0]!.v,
     }
   }
 
