@@ -2,6 +2,7 @@
  * Test support over HTTP (issue 16 §2): reset, fixtures (load → export → load gives the same
  * state), the recount and its repair, and the refusals that keep them away from other apps.
  */
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { outboxRows } from '../../helpers/inspect.js'
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js'
@@ -98,6 +99,26 @@ describe('fixtures', () => {
     expect(late).toMatchObject({ ErrorCode: 60002, ErrorInfo: expect.stringContaining('ghost') })
     expect(await exportJson()).toEqual(before)
     expect((await api(server, 'POST', 'fixtures', {}, '{ not yaml: [')).ErrorCode).toBe(60002)
+  })
+})
+
+describe('docs/fixtures.md', () => {
+  it('loads the example the format is documented with', async () => {
+    const doc = readFileSync(new URL('../../../docs/fixtures.md', import.meta.url), 'utf8')
+    const example = /```yaml\n([\s\S]*?)```/.exec(doc)![1]!
+    await api(server, 'POST', 'fixtures', { reset: 1 }, 'accounts: [{ UserID: carol }]\n')
+    const loaded = await api(server, 'POST', 'fixtures', {}, example)
+    expect(loaded).toMatchObject({
+      ErrorCode: 0,
+      Loaded: { Accounts: 2, C2CMessages: 2, C2CReadTimes: 1, Groups: 1 },
+    })
+    const group = await api(server, 'GET', 'groups/team/messages')
+    expect(group.Messages).toEqual([
+      expect.objectContaining({ MsgSeq: 4, OnlineOnlyFlag: 1 }),
+      expect.objectContaining({ MsgSeq: 3, Recalled: 1 }),
+      expect.objectContaining({ MsgSeq: 2, ReadNum: 1, UnreadNum: 1 }),
+      expect.objectContaining({ MsgSeq: 1, ReadNum: 1, UnreadNum: 0 }),
+    ])
   })
 })
 
