@@ -11,7 +11,8 @@ import {
   timeMs,
   watch,
 } from './api.js'
-import { account, accounts, conversation, group, groups, readers } from './views.js'
+import { account, accounts, conversation } from './views.js'
+import { group, groups, readers } from './group-views.js'
 
 const main = document.getElementById('main')
 

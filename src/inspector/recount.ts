@@ -38,7 +38,7 @@ export async function recount(store: Store, r: InspectRequest, repair: boolean) 
   }
   if (repair) {
     for (const d of c2c) {
-      const fixed = await store.transaction(app, (tx) => tx.inspection.repairConversation(d.owner, d.peer))
+      const fixed = await store.transaction(app, (tx) => tx.maintenance.repairConversation(d.owner, d.peer))
       r.log.warn({ sdkAppId: app, owner: d.owner, peer: d.peer, ...fixed }, 'repaired a C2C unread counter')
     }
   }
@@ -55,7 +55,7 @@ export async function recount(store: Store, r: InspectRequest, repair: boolean) 
   }
   if (repair) {
     for (const d of totals) {
-      const fixed = await store.transaction(app, (tx) => tx.inspection.repairTotal(d.user))
+      const fixed = await store.transaction(app, (tx) => tx.maintenance.repairTotal(d.user))
       r.log.warn({ sdkAppId: app, user: d.user, ...fixed }, 'repaired a C2C unread total')
     }
   }
@@ -159,7 +159,7 @@ async function checkGroup(
     }
     const done = await store
       .transaction(app, async (tx) => {
-        if (!(await tx.inspection.repairGroupCounters(groupId, fix))) throw new ConcurrentChange()
+        if (!(await tx.maintenance.repairGroupCounters(groupId, fix))) throw new ConcurrentChange()
         return true
       })
       .catch((e: unknown) => {

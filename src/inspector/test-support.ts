@@ -10,7 +10,8 @@ import type { Clock } from '../domain/clock.js'
 import { TencentError } from '../domain/codes.js'
 import type { Store } from '../store/store.js'
 import { parseFixtures, type FixtureDocument } from './fixture-format.js'
-import { exportFixtures, loadFixtures, renderFixtures, type LoadCounts } from './fixtures.js'
+import { exportFixtures, renderFixtures } from './fixture-export.js'
+import { loadFixtures, type LoadCounts } from './fixtures.js'
 import type { InspectRequest } from './request.js'
 
 function requireTestSupport(app: AppConfig): void {

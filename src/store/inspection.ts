@@ -1,6 +1,6 @@
 /**
  * The inspection concern: what the inspection API and the console read (issue 16), and the few
- * maintenance writes that put a drifted counter back. Listings page by key (an account id, a peer,
+ * maintenance writes that put a drifted counter back (`MaintenanceStore`, a concern of its own). Listings page by key (an account id, a peer,
  * a membership number, a seq, a message position), so every call is O(page) at any size; only the
  * recount of one group reads that group's whole read state.
  *
@@ -145,7 +145,8 @@ export interface InspectionReads {
 /** A C2C message's place in the app: its conversation (sorted pair), then time, seq, random. */
 export type MessagePosition = [lo: string, hi: string, msgTime: number, msgSeq: number, msgRandom: number]
 
-export interface InspectionStore extends InspectionReads {
+/** The writes of a repair after a recount. */
+export interface MaintenanceStore {
   /**
    * Sets the conversation's counter to the recount and moves the owner's total by the difference,
    * atomically with any concurrent writer. Returns the counter before and after.

@@ -3,12 +3,12 @@
  * speak, run through a two-method `SqlRunner`, so no inspection query or repair is written twice.
  * Where the engines differ it is declared as data (`Dialect`): how a flag is true, the partial
  * index predicate of unread messages, and the row lock a concurrent engine takes before a repair.
+ * Past 300 lines on purpose: it is both engines' reads in one file instead of two.
  */
 import type { UserId } from '../domain/accounts/user-id.js'
 import type { MsgKeyParts } from '../domain/c2c/msg-key.js'
 import type { StoredMessage } from '../domain/c2c/rules.js'
 import type { GroupId } from '../domain/groups/group-id.js'
-import type { Priority } from '../domain/groups/limits.js'
 import type { Group } from './groups.js'
 import type {
   Account,
@@ -18,12 +18,23 @@ import type {
   GroupMemberView,
   GroupMessageView,
   GroupReadState,
-  InspectionStore,
+  InspectionReads,
   MessagePosition,
   Page,
   TotalDrift,
 } from './inspection.js'
 import { toMessage, type MessageRow } from './rows/c2c-rows.js'
+import {
+  GROUP_MESSAGE_COLUMNS,
+  toAccount,
+  toConversation,
+  toGroupMessage,
+  toMember,
+  type AccountRow,
+  type ConversationRow,
+  type GroupMessageRow,
+  type MemberViewRow,
+} from './rows/inspection-rows.js'
 import { GROUP_COLUMNS, toGroup, type GroupRow } from './rows/group-rows.js'
 
 /** Statements with `$1 … $n` parameters. */
@@ -43,17 +54,33 @@ export interface Dialect {
   groupCloudCustomData(stored: string): string
 }
 
-const GID = '(SELECT gid FROM groups WHERE app_id = $1 AND group_id = $2)'
+export const GID = '(SELECT gid FROM groups WHERE app_id = $1 AND group_id = $2)'
 /** Above every UserID and GroupId (both are at most 48 bytes of printable characters). */
 const START = ''
 
-type Flag = number | boolean
+/** The store's rule for a conversation's unread count (the one markRead applies), recounted. */
+export async function recountConversation(
+  sql: SqlRunner,
+  d: Dialect,
+  app: number,
+  reader: UserId,
+  peer: UserId,
+): Promise<number> {
+  const [r] = await sql.all<{ n: number }>(
+    `SELECT count(*) AS n FROM c2c_messages
+     WHERE app_id = $1 AND to_id = $2 AND from_id = $3 AND ${d.unread}
+       AND msg_time > coalesce((SELECT read_time FROM c2c_conversations
+                                WHERE app_id = $1 AND owner_id = $2 AND peer_id = $3), 0)`,
+    [app, reader, peer],
+  )
+  return Number(r!.n)
+}
 
-function page<T>(rows: T[], limit: number): Page<T> {
+export function page<T>(rows: T[], limit: number): Page<T> {
   return { items: rows.slice(0, limit), more: rows.length > limit }
 }
 
-export class SqlInspection implements InspectionStore {
+export class SqlInspection implements InspectionReads {
   readonly #sql: SqlRunner
   readonly #app: number
   readonly #d: Dialect
@@ -143,14 +170,7 @@ export class SqlInspection implements InspectionStore {
   }
 
   async recountConversation(reader: UserId, peer: UserId): Promise<number> {
-    const [r] = await this.#sql.all<{ n: number }>(
-      `SELECT count(*) AS n FROM c2c_messages
-       WHERE app_id = $1 AND to_id = $2 AND from_id = $3 AND ${this.#d.unread}
-         AND msg_time > coalesce((SELECT read_time FROM c2c_conversations
-                                  WHERE app_id = $1 AND owner_id = $2 AND peer_id = $3), 0)`,
-      [this.#app, reader, peer],
-    )
-    return Number(r!.n)
+    return recountConversation(this.#sql, this.#d, this.#app, reader, peer)
   }
 
   async groups(q: { prefix: string; after: GroupId | undefined; limit: number }): Promise<Page<Group>> {
@@ -320,154 +340,4 @@ export class SqlInspection implements InspectionStore {
       q.limit,
     )
   }
-
-  async repairConversation(owner: UserId, peer: UserId): Promise<{ before: number; after: number }> {
-    // The row lock first, then the recount in a statement of its own: it sees every message whose
-    // writer held the lock before us, and later writers add to the value we set (as markRead does).
-    const [conv] = await this.#sql.all<{ unread: number }>(
-      `SELECT unread FROM c2c_conversations WHERE app_id = $1 AND owner_id = $2 AND peer_id = $3${this.#d.forUpdate}`,
-      [this.#app, owner, peer],
-    )
-    if (conv === undefined) return { before: 0, after: 0 }
-    const before = Number(conv.unread)
-    const after = await this.recountConversation(owner, peer)
-    if (after !== before) {
-      await this.#sql.run(
-        'UPDATE c2c_conversations SET unread = $4 WHERE app_id = $1 AND owner_id = $2 AND peer_id = $3',
-        [this.#app, owner, peer, after],
-      )
-      await this.#sql.run(
-        `INSERT INTO c2c_unread_totals (app_id, user_id, unread) VALUES ($1, $2, $3)
-         ON CONFLICT (app_id, user_id) DO UPDATE SET unread = c2c_unread_totals.unread + excluded.unread`,
-        [this.#app, owner, after - before],
-      )
-    }
-    return { before, after }
-  }
-
-  async repairTotal(user: UserId): Promise<{ before: number; after: number }> {
-    // Writers lock a conversation, then the total: locking every conversation of the user first
-    // keeps the same order, and the sum below then includes every committed change.
-    await this.#sql.all(
-      `SELECT peer_id FROM c2c_conversations WHERE app_id = $1 AND owner_id = $2${this.#d.forUpdate}`,
-      [this.#app, user],
-    )
-    const [r] = await this.#sql.all<{ stored: number; sum: number }>(
-      `SELECT coalesce((SELECT unread FROM c2c_unread_totals WHERE app_id = $1 AND user_id = $2), 0) AS stored,
-         CAST(coalesce((SELECT sum(unread) FROM c2c_conversations WHERE app_id = $1 AND owner_id = $2), 0) AS BIGINT) AS sum`,
-      [this.#app, user],
-    )
-    const before = Number(r!.stored)
-    const after = Number(r!.sum)
-    if (after !== before) {
-      await this.#sql.run(
-        `INSERT INTO c2c_unread_totals (app_id, user_id, unread) VALUES ($1, $2, $3)
-         ON CONFLICT (app_id, user_id) DO UPDATE SET unread = excluded.unread`,
-        [this.#app, user, after],
-      )
-    }
-    return { before, after }
-  }
-
-  async repairGroupCounters(
-    groupId: GroupId,
-    fix: Parameters<InspectionStore['repairGroupCounters']>[1],
-  ): Promise<boolean> {
-    if (fix.memberCount !== undefined) {
-      const changed = await this.#sql.run(
-        'UPDATE groups SET member_count = $3 WHERE app_id = $1 AND group_id = $2 AND member_count = $4',
-        [this.#app, groupId, fix.memberCount.value, fix.memberCount.expected],
-      )
-      if (changed === 0) return false
-    }
-    for (const m of fix.messages) {
-      // Compare-and-set: a receipt or a membership change since the recount read them wins.
-      const changed = await this.#sql.run(
-        `UPDATE group_messages SET audience = $4, read_count = $5
-         WHERE app_id = $1 AND gid = ${GID} AND seq = $3 AND audience = $6 AND read_count = $7`,
-        [this.#app, groupId, m.seq, m.audience, m.readCount, m.expected.audience, m.expected.readCount],
-      )
-      if (changed === 0) return false
-    }
-    return true
-  }
 }
-
-interface AccountRow {
-  user_id: UserId
-  nick: string | null
-  face_url: string | null
-  created_time: number
-}
-
-const toAccount = (r: AccountRow): Account => ({
-  userId: r.user_id,
-  nick: r.nick ?? undefined,
-  faceUrl: r.face_url ?? undefined,
-  createdTime: Number(r.created_time),
-})
-
-interface ConversationRow {
-  peer: UserId
-  read_time: number
-  unread: number
-  peer_read_time: number
-}
-
-const toConversation = (r: ConversationRow): ConversationView => ({
-  peer: r.peer,
-  readTime: Number(r.read_time),
-  unread: Number(r.unread),
-  peerReadTime: Number(r.peer_read_time),
-})
-
-interface MemberViewRow {
-  member_no: number
-  user_id: UserId
-  role: string
-  join_time: number
-  join_seq: number
-  unread: number | null
-}
-
-const toMember = (r: MemberViewRow): GroupMemberView => ({
-  memberNo: Number(r.member_no),
-  userId: r.user_id,
-  role: r.role,
-  joinTime: Number(r.join_time),
-  joinSeq: Number(r.join_seq),
-  unread: r.unread === null ? undefined : Number(r.unread),
-})
-
-const GROUP_MESSAGE_COLUMNS =
-  'seq, sender, random, time, body, priority, cloud_custom_data, online_only, recalled, receipt, audience, read_count'
-
-interface GroupMessageRow {
-  seq: number
-  sender: UserId
-  random: number
-  time: number
-  body: string
-  priority: Priority
-  cloud_custom_data: string | null
-  online_only: Flag
-  recalled: Flag
-  receipt: Flag
-  audience: number
-  read_count: number
-}
-
-const toGroupMessage = (r: GroupMessageRow, d: Dialect): GroupMessageView => ({
-  seq: Number(r.seq),
-  sender: r.sender,
-  random: Number(r.random),
-  time: Number(r.time),
-  body: JSON.parse(r.body) as unknown,
-  priority: r.priority,
-  cloudCustomData: r.cloud_custom_data === null ? undefined : d.groupCloudCustomData(r.cloud_custom_data),
-  onlineOnly: Boolean(r.online_only),
-  recalled: Boolean(r.recalled),
-  receipt: Boolean(r.receipt),
-  audience: r.receipt ? Number(r.audience) : 0,
-  readCount: r.receipt ? Number(r.read_count) : 0,
-})

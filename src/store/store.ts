@@ -10,7 +10,7 @@ import type { AccountReads, AccountStore } from './accounts.js'
 import type { C2CReads, C2CStore } from './c2c.js'
 import type { GroupReads, GroupReceiptReads, GroupReceiptStore, GroupStore } from './groups.js'
 import type { DeliveryLog, DeliveryLogReads, DeliveryQueue } from './deliveries.js'
-import type { InspectionReads, InspectionStore } from './inspection.js'
+import type { InspectionReads, MaintenanceStore } from './inspection.js'
 import type { OutboxStore } from './outbox.js'
 
 /** The database cannot be reached or prepared; the CLI exits with code 3. */
@@ -42,7 +42,8 @@ export interface Tx {
   readonly groupReceipts: GroupReceiptStore
   readonly outbox: OutboxStore
   readonly deliveries: DeliveryLog
-  readonly inspection: InspectionStore
+  readonly inspection: InspectionReads
+  readonly maintenance: MaintenanceStore
 }
 
 /** One app's read-only view of the store: the reading half of each concern of `Tx`. */

@@ -17,6 +17,7 @@ import { PgOutbox, type TxEffects } from './pg-outbox.js'
 import { CommitSignal, PgDeliveryLog, PgDeliveryQueue } from './pg-deliveries.js'
 import { CommitListeners } from '../commit-listeners.js'
 import { SqlInspection, type Dialect, type SqlRunner } from '../sql-inspection.js'
+import { SqlMaintenance } from '../sql-maintenance.js'
 import { PgChangeWatch } from './pg-change-watch.js'
 
 /** The query surface concerns use: a pooled client inside a transaction. */
@@ -117,6 +118,7 @@ export class PgStore implements Store {
         outbox,
         deliveries: new PgDeliveryLog(client, sdkAppId, effects),
         inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
+        maintenance: new SqlMaintenance(pgRunner(client), sdkAppId, PG_DIALECT),
       })
       await outbox.flush()
       return value

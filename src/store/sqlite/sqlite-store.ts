@@ -22,6 +22,7 @@ import { SqliteOutbox } from './sqlite-outbox.js'
 import { Statements } from './statements.js'
 import { CommitListeners } from '../commit-listeners.js'
 import { SqlInspection, type Dialect, type SqlRunner } from '../sql-inspection.js'
+import { SqlMaintenance } from '../sql-maintenance.js'
 import { lockDataFolder, openDatabase, SQLITE_FILE, type DataFolderLock } from './sqlite-open.js'
 
 export { SQLITE_FILE } from './sqlite-open.js'
@@ -181,6 +182,7 @@ export class SqliteStore implements Store {
       outbox: new SqliteOutbox(this.#statements, sdkAppId, this.#signal),
       deliveries: new SqliteDeliveryLog(this.#statements, sdkAppId, this.#signal),
       inspection: new SqlInspection(this.#runner, sdkAppId, SQLITE_DIALECT),
+      maintenance: new SqlMaintenance(this.#runner, sdkAppId, SQLITE_DIALECT),
     }
   }
 
