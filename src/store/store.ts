@@ -23,6 +23,19 @@ export class StoreUnavailableError extends Error {
 
 export type StoreKind = 'sqlite' | 'postgres'
 
+/** Told about every commit, for the metrics. */
+export interface StoreObserver {
+  /** `size` transactions committed together in `commitSeconds` (BEGIN to the end of COMMIT). */
+  batch(size: number, commitSeconds: number): void
+}
+
+/** Webhook events still waiting in one app's outbox. */
+export interface OutboxBacklog {
+  sdkAppId: number
+  pending: number
+  oldestCreatedMs: number
+}
+
 /** What the start-up line says about the store. */
 export interface StoreDescription {
   kind: StoreKind
@@ -88,6 +101,12 @@ export interface Store {
    * the unsubscriber. Used to push live updates; never on the write path when nobody listens.
    */
   onCommit(listener: (sdkAppId: number | undefined) => void): () => void
+  /** Pending outbox events per app that has any. */
+  outboxBacklog(): Promise<OutboxBacklog[]>
+  /** Connections of a pooled engine (PostgreSQL). */
+  poolStats?(): { total: number; idle: number; waiting: number }
+  /** Receives every commit from now on. */
+  observe(observer: StoreObserver): void
   /** Throws when the database cannot answer; used by /healthz. */
   check(): Promise<void>
   /** Commits what is pending and closes the database. */

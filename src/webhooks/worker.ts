@@ -36,6 +36,8 @@ export interface DispatcherOptions {
   leaseMs?: number
   /** How deliveries give way to a busy API. */
   pace?: PaceOptions
+  /** Told about every attempt made (the metrics). */
+  onAttempt?: (command: AfterEventCommand, outcome: 'delivered' | 'retry' | 'failed', seconds: number) => void
 }
 
 /** Wait before retry `n` (1-based): base, 2×base, 4×base … capped. */
@@ -57,7 +59,14 @@ export class Dispatcher {
   #pace: Pace | undefined
 
   constructor(options: DispatcherOptions) {
-    this.#o = { concurrency: 64, pollIntervalMs: 1000, leaseMs: 60_000, pace: defaultPace, ...options }
+    this.#o = {
+      concurrency: 64,
+      pollIntervalMs: 1000,
+      leaseMs: 60_000,
+      pace: defaultPace,
+      onAttempt: () => undefined,
+      ...options,
+    }
     this.#apps = new Map(options.apps.map((a) => [a.sdkAppId, a]))
   }
 
@@ -180,6 +189,7 @@ export class Dispatcher {
       },
       next,
     )
+    this.#o.onAttempt(e.command, next.status === 'pending' ? 'retry' : next.status, out.latencyMs / 1000)
     if (next.status === 'pending') this.#wakeAt(next.nextAttemptMs)
     if (next.status === 'failed') {
       this.#o.log.warn(
