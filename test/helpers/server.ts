@@ -24,6 +24,7 @@ export function testApp(overrides: Partial<AppConfig> = {}): AppConfig {
     callback: undefined,
     limits: { ...defaultLimits, ratePerSecond: 0 },
     groupReceiptTypes: defaultGroupReceiptTypes,
+    testSupport: true,
     ...overrides,
   }
 }
