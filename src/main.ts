@@ -65,6 +65,8 @@ export interface ReceiptdServer {
   close(): Promise<void>
   /** While closing: what is still being waited for, in words (for the shutdown deadline). */
   pending(): string[]
+  /** Deletes everything one app has (`Store.resetApp`); its admins exist again as at start. */
+  resetApp(sdkAppId: number): Promise<void>
 }
 
 export { createLogger } from './logging/logger.js'
@@ -195,6 +197,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           stage = undefined
         })()
         return closing
+      },
+      async resetApp(sdkAppId) {
+        const app = apps.find((a) => a.sdkAppId === sdkAppId)
+        if (app === undefined) throw new Error(`no app ${sdkAppId} on this server`)
+        await store.resetApp(sdkAppId)
+        await importAdmins(store, [app], clock)
       },
       pending() {
         if (stage === undefined) return []
