@@ -17,7 +17,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { signUserSig } from './auth/tls-sig-api-v2.js'
-import { defaults, type Config } from './config/config.js'
+import type { Config } from './config/config.js'
 import { buildConfig } from './config/load.js'
 import { startServer } from './main.js'
 import type { CallbackCommand } from './webhooks/events.js'
