@@ -71,7 +71,7 @@ export function addOwnApiRoutes(routes: Routes, deps: OwnApiDeps): void {
     const status = optionalOneOf(query, 'status', deliveryStatuses)
     const limit = optionalInt(query, 'limit', 1, MAX_PAGE) ?? DEFAULT_PAGE
     const cursor = optionalInt(query, 'cursor', 0, Number.MAX_SAFE_INTEGER)
-    const page = await store.transaction(app.sdkAppId, (tx) =>
+    const page = await store.read(app.sdkAppId, (tx) =>
       // One more than asked: whether it exists says whether this is the last page.
       tx.deliveries.list({ command, status, beforeId: cursor || undefined, limit: limit + 1 }),
     )

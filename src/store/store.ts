@@ -2,12 +2,14 @@
  * The `Store`: everything receiptd keeps, behind one interface in domain words, so handlers never
  * know whether SQLite or PostgreSQL answers. All work happens in `transaction(sdkAppId, fn)`: the
  * state change and the webhook events it causes commit together or not at all (transactional
- * outbox, design.md "Architecture").
+ * outbox, design.md "Architecture"). A command that only reads uses `read(sdkAppId, fn)` instead: a
+ * consistent snapshot that neither takes the write lock nor waits for a batch (design.md "Reads and
+ * writes").
  */
-import type { AccountStore } from './accounts.js'
-import type { C2CStore } from './c2c.js'
-import type { GroupReceiptStore, GroupStore } from './groups.js'
-import type { DeliveryLog, DeliveryQueue } from './deliveries.js'
+import type { AccountReads, AccountStore } from './accounts.js'
+import type { C2CReads, C2CStore } from './c2c.js'
+import type { GroupReads, GroupReceiptReads, GroupReceiptStore, GroupStore } from './groups.js'
+import type { DeliveryLog, DeliveryLogReads, DeliveryQueue } from './deliveries.js'
 import type { OutboxStore } from './outbox.js'
 
 /** The database cannot be reached or prepared; the CLI exits with code 3. */
@@ -54,6 +56,15 @@ export interface Tx {
   readonly deliveries: DeliveryLog
 }
 
+/** One app's read-only view of the store: the reading half of each concern of `Tx`. */
+export interface ReadTx {
+  readonly accounts: AccountReads
+  readonly c2c: C2CReads
+  readonly groups: GroupReads
+  readonly groupReceipts: GroupReceiptReads
+  readonly deliveries: DeliveryLogReads
+}
+
 export interface Store {
   readonly kind: StoreKind
   /**
@@ -62,6 +73,12 @@ export interface Store {
    * before it). An exception from `fn` rolls back everything `fn` did and rejects with it.
    */
   transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>): Promise<T>
+  /**
+   * Runs `fn` on a consistent snapshot of one app's data without joining the write queue. It sees
+   * every transaction that resolved before `read` was called. Like `transaction`, `fn` may await
+   * only the store's own calls.
+   */
+  read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>): Promise<T>
   /**
    * The webhook dispatcher's queue. It spans every app, so it is the one member not scoped by
    * `transaction`; each of its calls is a transaction of its own.

@@ -9,6 +9,7 @@ import pg from 'pg'
 import {
   StoreUnavailableError,
   type OutboxBacklog,
+  type ReadTx,
   type Store,
   type StoreDescription,
   type StoreObserver,
@@ -124,6 +125,35 @@ export class PgStore implements Store {
     })
     if (effects.outboxChanged) this.#signal.notify()
     return result
+  }
+
+  /**
+   * A read-only REPEATABLE READ transaction: one snapshot for every statement of `fn`, no row locks,
+   * and never a serialization failure, so it needs no retry.
+   */
+  async read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect()
+    let broken = false
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+      const value = await fn({
+        accounts: new PgAccounts(client, sdkAppId),
+        c2c: new PgC2C(client, sdkAppId),
+        groups: new PgGroups(client, sdkAppId),
+        groupReceipts: new PgGroupReceipts(client, sdkAppId),
+        deliveries: new PgDeliveryLog(client, sdkAppId, { outboxChanged: false }),
+      })
+      await client.query('COMMIT')
+      return value
+    } catch (e) {
+      broken = await client.query('ROLLBACK').then(
+        () => false,
+        () => true,
+      )
+      throw e
+    } finally {
+      client.release(broken)
+    }
   }
 
   /** BEGIN … COMMIT around `fn` on a pooled connection, the whole of it retried on a deadlock. */

@@ -11,7 +11,7 @@
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import type { Durability } from '../../config/config.js'
-import type { OutboxBacklog, Store, StoreDescription, StoreObserver, Tx } from '../store.js'
+import type { OutboxBacklog, ReadTx, Store, StoreDescription, StoreObserver, Tx } from '../store.js'
 import { migrateSqlite } from './sqlite-migrate.js'
 import { SqliteAccounts } from './sqlite-accounts.js'
 import { SqliteC2C } from './sqlite-c2c.js'
@@ -81,6 +81,20 @@ export class SqliteStore implements Store {
 
   transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.#submit(() => fn(this.#txFor(sdkAppId)))
+  }
+
+  /**
+   * Reads run on the write connection between batches, not on a connection of their own: a batch
+   * runs to its COMMIT within one turn of the event loop (its jobs await only synchronous store
+   * calls), so outside a batch the connection holds no transaction and sees exactly what has
+   * committed, and no batch can start while `fn` runs. Only if a batch is still open (a job awaited
+   * something else) does the read wait for its end rather than see uncommitted rows.
+   */
+  read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error('the store is closed'))
+    if (!this.#db.inTransaction) return fn(this.#txFor(sdkAppId))
+    const batchEnd = this.#running ?? new Promise<void>((resolve) => setImmediate(resolve))
+    return batchEnd.then(() => this.read(sdkAppId, fn))
   }
 
   /** Queues `work` for the next batch; it resolves after the batch commits. */
