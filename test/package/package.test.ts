@@ -53,7 +53,16 @@ beforeAll(async () => {
     env,
     maxBuffer: 64 * 2 ** 20,
   })
-}, 900_000)
+}, 1_200_000)
+
+/** The pid of the installed receiptd listening on `port` (its command line names the port). */
+async function serverPid(port: number): Promise<number | undefined> {
+  const { stdout } = await exec('ps', ['-eo', 'pid=,args='])
+  const line = stdout
+    .split('\n')
+    .find((l) => l.includes(`${consumer}/node_modules/.bin/receiptd serve`) && l.includes(`--port ${port}`))
+  return line === undefined ? undefined : Number(line.trim().split(/\s+/)[0])
+}
 
 describe('the packed package', () => {
   it('ships the built server, migrations, types, README and LICENSE, and no source maps', async () => {
@@ -101,7 +110,11 @@ describe('the packed package', () => {
       )
       expect(await res.json()).toEqual({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 })
     } finally {
-      process.kill(-child.pid!, 'SIGTERM')
+      // npx runs the bin under `sh -c`, which does not pass signals on: signal the server itself,
+      // as a terminal's Ctrl-C reaches every process of the foreground group.
+      const server = await serverPid(port)
+      if (server !== undefined) process.kill(server, 'SIGTERM')
+      child.kill('SIGTERM')
     }
     await exited
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow()
