@@ -32,7 +32,7 @@ async function serveAndImport(
   }
 }
 
-describe('development credentials', () => {
+describe('development credentials', { timeout: 120_000 }, () => {
   it('takes the app from --sdkappid, --secret-key and --admin', async () => {
     const out = await serveAndImport(
       ['--sdkappid', '1400000042', '--secret-key', 'flag-key', '--admin', 'ops', '--admin', 'bot'],
