@@ -10,10 +10,9 @@ import type { AppConfig, Config } from '../config/config.js'
 import { resolveApps } from '../config/dev-app.js'
 import { ConfigError, loadConfig, type ConfigFlags } from '../config/load.js'
 import { checkUserId } from '../domain/accounts/user-id.js'
-import { VERSION } from '../main.js'
+import { VERSION } from '../version.js'
 import { effectiveConfig } from './config-print.js'
 import { EXIT, exitCodeOf } from './exit-codes.js'
-import { serve } from './serve.js'
 
 /** Tencent's reference libraries default to 180 days (spec §2.1). */
 const DEFAULT_EXPIRE_SECONDS = 86400 * 180
@@ -69,6 +68,8 @@ const program = new Command()
 
 serveOptions(program.command('serve').description('start the server').exitOverride()).action(
   async (opts: ConfigFlags) => {
+    // Loaded only to serve: usersig, config print and --help start without the server's modules.
+    const { serve } = await import('./serve.js')
     await serve(load(opts), fail)
   },
 )
