@@ -5,7 +5,6 @@
  * pending, close the store. The CLI, library mode (`src/index.ts`) and the tests start servers
  * through `startServer`.
  */
-import { createRequire } from 'node:module'
 import type { Logger } from 'pino'
 import type { Command } from './api/command.js'
 import type { AppConfig, Config } from './config/config.js'
@@ -28,6 +27,7 @@ import { Routes, text } from './gateway/routes.js'
 import { createHttpServer } from './gateway/server.js'
 import { createLogger } from './logging/logger.js'
 import { Metrics } from './metrics/metrics.js'
+import { VERSION } from './version.js'
 import { RepeatLog } from './logging/repeat-log.js'
 import { UserSigVerifier } from './gateway/usersig.js'
 import { openStore } from './store/open-store.js'
@@ -101,13 +101,13 @@ export interface ReceiptdServer {
   close(): Promise<void>
   /** While closing: what is still being waited for, in words (for the shutdown deadline). */
   pending(): string[]
+  /** Deletes everything one app has (`Store.resetApp`); its admins exist again as at start. */
+  resetApp(sdkAppId: number): Promise<void>
 }
 
 export { createLogger } from './logging/logger.js'
 
-/** receiptd's version, from its package.json (beside src/ and dist/ alike). */
-export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string })
-  .version
+export { VERSION }
 
 /** Admins sign every call and may be senders, so each exists as an account from the start. */
 async function importAdmins(store: Store, apps: readonly AppConfig[], clock: Clock): Promise<void> {
@@ -241,6 +241,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           stage = undefined
         })()
         return closing
+      },
+      async resetApp(sdkAppId) {
+        const app = apps.find((a) => a.sdkAppId === sdkAppId)
+        if (app === undefined) throw new Error(`no app ${sdkAppId} on this server`)
+        await store.resetApp(sdkAppId)
+        await importAdmins(store, [app], clock)
       },
       pending() {
         if (stage === undefined) return []

@@ -10,10 +10,9 @@ import type { AppConfig, Config } from '../config/config.js'
 import { resolveApps } from '../config/dev-app.js'
 import { ConfigError, loadConfig, type ConfigFlags } from '../config/load.js'
 import { checkUserId } from '../domain/accounts/user-id.js'
-import { VERSION } from '../main.js'
+import { VERSION } from '../version.js'
 import { effectiveConfig } from './config-print.js'
 import { EXIT, exitCodeOf } from './exit-codes.js'
-import { serve } from './serve.js'
 
 /** Tencent's reference libraries default to 180 days (spec §2.1). */
 const DEFAULT_EXPIRE_SECONDS = 86400 * 180
@@ -73,6 +72,8 @@ serveOptions(program.command('serve').description('start the server').exitOverri
     "replace the first app's data with a fixture file (JSON or YAML, docs/fixtures.md) at start",
   )
   .action(async (opts: ConfigFlags & { fixtures?: string }) => {
+    // Loaded only to serve: usersig, config print and --help start without the server's modules.
+    const { serve } = await import('./serve.js')
     await serve(load(opts), fail, opts.fixtures)
   })
 

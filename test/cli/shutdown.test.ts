@@ -38,11 +38,11 @@ async function start(env: Record<string, string>) {
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
   const url = `http://127.0.0.1:${port}`
-  await waitHealthy(url)
+  await waitHealthy(url, 90_000)
   return { child, url, exited, stderr: () => stderr }
 }
 
-describe('a log reader that stops reading', () => {
+describe('a log reader that stops reading', { timeout: 120_000 }, () => {
   it('drops lines past the buffer, counts them, and says so once it can write again', async () => {
     const s = await start({})
     // Nobody reads stdout: the pipe fills, then the 64 KiB buffer, then lines are dropped.

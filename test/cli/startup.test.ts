@@ -19,7 +19,7 @@ function expectOneLine(stderr: string, pattern: RegExp) {
   expect(stderr).not.toMatch(/\n\s+at /)
 }
 
-describe('start-up failures', () => {
+describe('start-up failures', { timeout: 120_000 }, () => {
   it('exits 3 when --data names a file', async () => {
     const file = join(tmp(), 'a-file')
     writeFileSync(file, 'x')
@@ -142,7 +142,7 @@ describe('start-up failures', () => {
   })
 })
 
-describe('receiptd usersig and config print', () => {
+describe('receiptd usersig and config print', { timeout: 120_000 }, () => {
   it('refuses an empty UserID', async () => {
     const r = await runCli(['usersig', '', '--secret-key', 'k'])
     expect(r.code).toBe(2)
