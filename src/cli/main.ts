@@ -5,7 +5,7 @@
  * that cannot be reached or migrated into one and exit code 3.
  */
 import { Command, Option } from 'commander'
-import { signUserSig } from '../auth/tls-sig-api-v2.js'
+import { signUserSig, unsignableIdentifier } from '../auth/tls-sig-api-v2.js'
 import type { AppConfig, Config } from '../config/config.js'
 import { resolveApps } from '../config/dev-app.js'
 import { ConfigError, loadConfig, printableConfig, type ConfigFlags } from '../config/load.js'
@@ -113,6 +113,10 @@ program
   .addOption(configOption())
   .addOption(dataOption())
   .action((userId: string, opts: { app?: string; expire: string } & ConfigFlags) => {
+    const unsignable = unsignableIdentifier(userId)
+    if (unsignable !== undefined) {
+      fail(new ConfigError(`<userId>: ${unsignable}, so no UserSig for it could ever verify`))
+    }
     const config = load(opts)
     let apps: readonly AppConfig[]
     try {
