@@ -170,7 +170,7 @@ export class Dispatcher {
           : { status: 'pending', nextAttemptMs: nowMs + backoffMs(cb, tries) }
     await this.#o.queue.record(
       this.owner,
-      e.id,
+      e,
       {
         startedMs,
         httpStatus: out.httpStatus,

@@ -59,7 +59,7 @@ export class PgStore implements Store {
 
   private constructor(pool: pg.Pool) {
     this.#pool = pool
-    this.deliveryQueue = new PgDeliveryQueue((fn) => this.#inTransaction(fn), this.#signal)
+    this.deliveryQueue = new PgDeliveryQueue(pool, (fn) => this.#inTransaction(fn), this.#signal)
   }
 
   /** Connects, creates the schema and migrates; a clear `StoreUnavailableError` when it cannot. */
