@@ -21,6 +21,8 @@ import type { AfterEventCommand } from './events.js'
 import type { CallbackHttp, PostOutcome } from './http-client.js'
 import { defaultPace, Pace, type PaceOptions } from './pace.js'
 import { callbackUrl } from './sign.js'
+import { receives } from './audience.js'
+import { Sweeper } from './sweeper.js'
 
 export interface DispatcherOptions {
   queue: DeliveryQueue
@@ -36,7 +38,14 @@ export interface DispatcherOptions {
   leaseMs?: number
   /** How deliveries give way to a busy API. */
   pace?: PaceOptions
+  /** Hours finished events stay in the delivery log (`webhooks.retentionHours`); 0 keeps none. */
+  retentionHours?: number
+  /** How the delivery log is swept: every `intervalMs`, `batch` events per transaction. */
+  sweep?: { intervalMs: number; batch: number }
 }
+
+/** [U] Small enough that one batch is about a millisecond of store work. */
+const defaultSweep = { intervalMs: 1000, batch: 200 }
 
 /** Wait before retry `n` (1-based): base, 2×base, 4×base … capped. */
 export function backoffMs(cb: Pick<CallbackConfig, 'retryBackoffMs'>, n: number): number {
@@ -55,10 +64,26 @@ export class Dispatcher {
   #wake: { at: number; timer: NodeJS.Timeout } | undefined
   #unsubscribe: (() => void) | undefined
   #pace: Pace | undefined
+  readonly #sweeper: Sweeper
 
   constructor(options: DispatcherOptions) {
-    this.#o = { concurrency: 64, pollIntervalMs: 1000, leaseMs: 60_000, pace: defaultPace, ...options }
+    this.#o = {
+      concurrency: 64,
+      pollIntervalMs: 1000,
+      leaseMs: 60_000,
+      pace: defaultPace,
+      retentionHours: 72,
+      sweep: defaultSweep,
+      ...options,
+    }
     this.#apps = new Map(options.apps.map((a) => [a.sdkAppId, a]))
+    this.#sweeper = new Sweeper({
+      queue: this.#o.queue,
+      clock: this.#o.clock,
+      log: this.#o.log,
+      retentionHours: this.#o.retentionHours,
+      ...this.#o.sweep,
+    })
   }
 
   async start(): Promise<void> {
@@ -68,6 +93,7 @@ export class Dispatcher {
     this.#unsubscribe = this.#o.queue.onChange(() => this.#kick())
     this.#poll = setInterval(() => this.#kick(), this.#o.pollIntervalMs).unref()
     this.#kick()
+    this.#sweeper.start()
   }
 
   /**
@@ -81,6 +107,7 @@ export class Dispatcher {
     clearInterval(this.#poll)
     this.#pace?.stop()
     if (this.#wake) clearTimeout(this.#wake.timer)
+    await this.#sweeper.stop()
     const aborted = [...this.#inFlight.keys()]
     for (const f of this.#inFlight.values()) f.abort.abort()
     await Promise.all([...this.#inFlight.values()].map((f) => f.done))
@@ -88,7 +115,7 @@ export class Dispatcher {
   }
 
   #wanted = (sdkAppId: number, command: AfterEventCommand): boolean =>
-    this.#apps.get(sdkAppId)?.callback?.commands.includes(command) ?? false
+    receives(this.#apps.get(sdkAppId), command)
 
   #kick(): void {
     if (this.#stopped) return
@@ -117,8 +144,10 @@ export class Dispatcher {
             limit,
             wanted: this.#wanted,
           })
-          if (events.length === 0) break
           for (const e of events) this.#send(e)
+          // Fewer than asked for: nothing else is due. What becomes due later (a commit, a record,
+          // a retry's time) kicks the pump again.
+          if (events.length < limit) break
         }
       } while (this.#again && !this.#stopped)
     } catch (e) {
