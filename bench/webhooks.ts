@@ -27,7 +27,7 @@ import {
   type AppConfig,
   type Config,
 } from '../src/config/config.js'
-import { createLogger, startReceiptd, type Receiptd } from '../src/main.js'
+import { createLogger, startServer, type ReceiptdServer } from '../src/main.js'
 import type { WebhookEvent } from '../src/webhooks/events.js'
 import { closedLoop, openLoop, percentile, receiver } from './webhooks-load.js'
 
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   })
   const apps = [app(OFF_APP, false), app(ON_APP, true)]
   const { store, drop } = storeConfig()
-  const server: Receiptd = await startReceiptd(
+  const server: ReceiptdServer = await startServer(
     {
       server: { ...defaults.server, port: 0 },
       store,

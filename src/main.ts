@@ -2,22 +2,28 @@
  * Assembles receiptd in order: config → apps → store (migrated) → webhook dispatcher → gateway →
  * HTTP listener, and takes it apart in reverse on `close()`: stop accepting, finish in-flight
  * requests, stop the dispatcher (attempts in flight are sent again next start), commit what is
- * pending, close the store. The CLI and the tests start servers through `startReceiptd`.
+ * pending, close the store. The CLI, library mode (`src/index.ts`) and the tests start servers
+ * through `startServer`.
  */
-import pino, { type Logger } from 'pino'
+import { createRequire } from 'node:module'
+import type { Logger } from 'pino'
 import type { Command } from './api/command.js'
 import type { AppConfig, Config } from './config/config.js'
-import { resolveApps } from './config/dev-app.js'
+import { resolveApps, type KeySource } from './config/dev-app.js'
 import { systemClock, type Clock } from './domain/clock.js'
 import { checkUserId, type UserId } from './domain/accounts/user-id.js'
 import { createV4Handler } from './gateway/handler.js'
 import { LocalRateLimiter, type RateLimiter } from './gateway/rate-limit.js'
-import { ownApiRoutes } from './gateway/own-api.js'
+import { addHealthRoute } from './gateway/health.js'
+import { addOwnApiRoutes } from './gateway/own-api.js'
 import { RedisRateLimiter } from './gateway/redis-rate-limit.js'
+import { Routes } from './gateway/routes.js'
 import { createHttpServer } from './gateway/server.js'
+import { createLogger } from './logging/logger.js'
+import { RepeatLog } from './logging/repeat-log.js'
 import { UserSigVerifier } from './gateway/usersig.js'
 import { openStore } from './store/open-store.js'
-import type { Store } from './store/store.js'
+import type { Store, StoreDescription } from './store/store.js'
 import { BeforeSendClient } from './webhooks/before-send.js'
 import { CallbackHttp } from './webhooks/http-client.js'
 import { Dispatcher, type DispatcherOptions } from './webhooks/worker.js'
@@ -32,33 +38,42 @@ export interface StartOptions {
   >
   /** A command table in place of receiptd's own; for benchmarks and tests of the gateway. */
   commands?: ReadonlyMap<string, Command>
+  /** Adds routes beside receiptd's own `/api`, `/healthz` and `/metrics`. */
+  routes?: (routes: Routes, server: { store: Store; apps: readonly AppConfig[] }) => void
 }
 
 /** Connections kept per callback origin by each of the two pools. */
 const CALLBACK_CONNECTIONS = 64
 
-export interface Receiptd {
+export interface ReceiptdServer {
   /** `http://host:port` the server listens on. */
   url: string
   port: number
   apps: readonly AppConfig[]
   /** The generated development app, when no app was configured. */
   devApp: AppConfig | undefined
+  /** Where the development app's key came from. */
+  keySource: KeySource | undefined
   store: Store
   logger: Logger
   /** The after-event dispatcher, running. */
   dispatcher: Dispatcher
+  /** Where the data is, for the start-up line. */
+  storeDescription: StoreDescription
+  /**
+   * Stops accepting, finishes requests in flight, stops the dispatcher, commits what is pending
+   * and closes the store. Calling it again returns the same promise.
+   */
   close(): Promise<void>
+  /** While closing: what is still being waited for, in words (for the shutdown deadline). */
+  pending(): string[]
 }
 
-/**
- * JSON lines on stdout, written asynchronously so a log line never blocks an answer. Secret keys
- * and usersigs are never passed to the logger (the access log takes named fields only), so no
- * per-line redaction is needed.
- */
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { pid: process.pid } }, pino.destination({ dest: 1, sync: false }))
-}
+export { createLogger } from './logging/logger.js'
+
+/** receiptd's version, from its package.json (beside src/ and dist/ alike). */
+export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string })
+  .version
 
 /** Admins sign every call and may be senders, so each exists as an account from the start. */
 async function importAdmins(store: Store, apps: readonly AppConfig[], clock: Clock): Promise<void> {
@@ -84,10 +99,10 @@ async function openRateLimiter(redisUrl: string | undefined, logger: Logger): Pr
   return shared
 }
 
-export async function startReceiptd(config: Config, options: StartOptions = {}): Promise<Receiptd> {
+export async function startServer(config: Config, options: StartOptions = {}): Promise<ReceiptdServer> {
   const clock = options.clock ?? systemClock
-  const logger = options.logger ?? createLogger(config.log.level)
-  const { apps, devApp } = resolveApps(config)
+  const logger = options.logger ?? createLogger(config.log.level, { format: config.log.format })
+  const { apps, devApp, keySource } = resolveApps(config)
   const store = await openStore(config.store)
   const rateLimiter = await openRateLimiter(config.redis.url, logger)
   // Two pools: a backlog of after-events never queues ahead of a before-send a sender waits on.
@@ -115,36 +130,64 @@ export async function startReceiptd(config: Config, options: StartOptions = {}):
       beforeSend: new BeforeSendClient({ http: beforeHttp, clock }),
       ...(options.commands && { commands: options.commands }),
     })
-    const http = createHttpServer({
-      config: config.server,
-      logger,
-      store,
-      handleV4,
-      extraRoutes: ownApiRoutes({ apps, store, clock, verifier }),
-    })
-    await http.listen({ host: config.server.host, port: config.server.port })
-    const address = http.server.address()
-    const port = typeof address === 'object' && address !== null ? address.port : config.server.port
+    const repeats = new RepeatLog(logger)
+    const routes = new Routes()
+    addHealthRoute(routes, store, repeats)
+    addOwnApiRoutes(routes, { apps, store, clock, verifier })
+    options.routes?.(routes, { store, apps })
+    const http = createHttpServer({ config: config.server, logger, handleV4, routes })
+    const storeDescription = await store.describe()
+    const port = await http.listen(config.server.host, config.server.port)
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host
+    const url = `http://${host}:${port}`
+    logger.info(
+      {
+        version: VERSION,
+        url,
+        store: storeDescription.kind,
+        location: storeDescription.location,
+        schema: storeDescription.schema,
+        migration: storeDescription.migration,
+        apps: apps.map((a) => a.sdkAppId),
+      },
+      'receiptd started',
+    )
     let closing: Promise<void> | undefined
+    /** What close() is waiting for now. */
+    let stage: string | undefined
     return {
-      url: `http://${host}:${port}`,
+      url,
       port,
       apps,
       devApp,
+      keySource,
       store,
       logger,
       dispatcher,
+      storeDescription,
       close() {
         closing ??= (async () => {
+          stage = 'http'
           await http.close()
+          repeats.flush()
+          stage = 'rate limiter'
           await rateLimiter.close?.()
+          stage = 'dispatcher'
           await dispatcher.stop()
+          stage = 'callback connections'
           await Promise.all([afterHttp.close(), beforeHttp.close()])
+          stage = 'store'
           await store.close()
-          await new Promise<void>((resolve) => logger.flush(() => resolve()))
+          stage = undefined
         })()
         return closing
+      },
+      pending() {
+        if (stage === undefined) return []
+        if (stage === 'http') return [`${http.inFlight} requests in flight`]
+        if (stage === 'dispatcher') return ['webhook attempts in flight']
+        if (stage === 'store') return [`the ${store.kind} store (committing and closing)`]
+        return [stage]
       },
     }
   } catch (e) {

@@ -4,6 +4,7 @@
  */
 import { signUserSig } from '../auth/tls-sig-api-v2.js'
 import type { AppConfig, Config } from '../config/config.js'
+import type { KeySource } from '../config/dev-app.js'
 
 const BANNER_SIG_SECONDS = 86400 * 180
 
@@ -16,6 +17,7 @@ export function banner(
   url: string,
   app: AppConfig,
   config: Config,
+  keySource: KeySource | undefined,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): string {
   const admin = app.admins[0] ?? 'administrator'
@@ -27,9 +29,14 @@ export function banner(
     nowSeconds,
   })
   const query = `sdkappid=${app.sdkAppId}&identifier=${encodeURIComponent(admin)}&usersig=${usersig}&random=1&contenttype=json`
-  const where = config.store.memory
-    ? 'in memory (nothing is kept; a new key on every start)'
-    : `kept in ${config.store.dataDir}`
+  const where =
+    keySource?.kind === 'given'
+      ? 'key given by --secret-key or RECEIPTD_SECRET_KEY'
+      : keySource?.kind === 'random'
+        ? 'in memory: a new random key on every start (fix it with --secret-key)'
+        : `kept in ${config.store.dataDir}`
+  // A random key is printed, or nothing outside this process could sign for the server.
+  const keyLine = keySource?.kind === 'random' ? [`  secret key       ${app.secretKey}`] : []
   return [
     '',
     `receiptd is listening on ${url}`,
@@ -37,6 +44,7 @@ export function banner(
     `  development app  ${where}`,
     `  SDKAppID         ${app.sdkAppId}`,
     `  admin            ${admin}`,
+    ...keyLine,
     `  UserSig          ${usersig}`,
     `                   (admin, valid 180 days; more with: receiptd usersig <UserID>)`,
     '',

@@ -78,6 +78,11 @@ export interface ServerConfig {
   /** Milliseconds a client has to send its request headers and its body. */
   requestTimeoutMs: number
   keepAliveTimeoutMs: number
+  /**
+   * After SIGTERM or SIGINT, how long receiptd waits for requests in flight, webhook attempts, the
+   * store and the log before it exits anyway (non-zero, saying what was still pending).
+   */
+  shutdownTimeoutMs: number
 }
 
 /** PostgreSQL pool settings, used when `store.databaseUrl` is set. */
@@ -132,14 +137,40 @@ export interface WebhooksConfig {
 /** The longest `webhooks.retentionHours`: ten years. */
 export const MAX_RETENTION_HOURS = 87_600
 
+/** `pretty`: readable lines; `json`: one JSON object a line; `auto`: pretty on a terminal, else JSON. */
+export type LogFormat = 'auto' | 'json' | 'pretty'
+
+export interface LogConfig {
+  level: string
+  /** Absent: `auto`. */
+  format?: LogFormat
+  /**
+   * Log output waiting for a slow destination; past it lines are dropped and counted, never held
+   * in memory. Absent: 4 MiB.
+   */
+  bufferBytes?: number
+}
+
+/**
+ * The development app when no app is configured: each value given by a flag or variable wins over
+ * the one kept in the data folder; a secret key given here is never written there.
+ */
+export interface DevAppSettings {
+  sdkAppId: number | undefined
+  secretKey: string | undefined
+  admins: readonly string[] | undefined
+}
+
 export interface Config {
   server: ServerConfig
   store: StoreConfig
   redis: RedisConfig
   webhooks: WebhooksConfig
-  log: { level: string }
+  log: LogConfig
   /** Empty means "create or reuse the development app in the data folder". */
   apps: readonly AppConfig[]
+  /** Absent: nothing given, the development app as kept in the data folder. */
+  devApp?: DevAppSettings
   /** Where the config file was read from, for messages; undefined without one. */
   configFile: string | undefined
 }
@@ -153,13 +184,14 @@ export const defaultLimits: AppLimits = {
 /** Every type that can have read receipts (spec §6.10): Private/Work, Public, ChatRoom/Meeting. */
 export const defaultGroupReceiptTypes: readonly ReceiptCapableType[] = RECEIPT_CAPABLE_TYPES
 
-export const defaults: Omit<Config, 'apps' | 'configFile'> = {
+export const defaults: Omit<Config, 'apps' | 'configFile' | 'devApp'> = {
   server: {
     host: '127.0.0.1',
     port: 8080,
     bodyLimitBytes: 1024 * 1024,
     requestTimeoutMs: 10_000,
     keepAliveTimeoutMs: 72_000,
+    shutdownTimeoutMs: 10_000,
   },
   store: {
     dataDir: './data',
@@ -170,7 +202,7 @@ export const defaults: Omit<Config, 'apps' | 'configFile'> = {
   },
   redis: { url: undefined },
   webhooks: { leaseMs: 60_000, pollIntervalMs: 1000, retentionHours: 72 },
-  log: { level: 'info' },
+  log: { level: 'info', format: 'auto', bufferBytes: 4 * 1024 * 1024 },
 }
 
 /** Environment variable → config path. The only list of variables receiptd reads. */
@@ -179,6 +211,7 @@ export const envVariables = {
   RECEIPTD_HOST: 'server.host',
   RECEIPTD_PORT: 'server.port',
   RECEIPTD_BODY_LIMIT: 'server.bodyLimitBytes',
+  RECEIPTD_SHUTDOWN_TIMEOUT: 'server.shutdownTimeoutMs',
   RECEIPTD_DATA: 'store.dataDir',
   RECEIPTD_MEMORY: 'store.memory',
   RECEIPTD_DURABILITY: 'store.durability',
@@ -187,6 +220,12 @@ export const envVariables = {
   RECEIPTD_DATABASE_URL: 'store.databaseUrl',
   RECEIPTD_REDIS_URL: 'redis.url',
   RECEIPTD_LOG_LEVEL: 'log.level',
+  RECEIPTD_LOG_FORMAT: 'log.format',
+  RECEIPTD_LOG_BUFFER: 'log.bufferBytes',
+  RECEIPTD_SDKAPPID: 'devApp.sdkAppId',
+  RECEIPTD_SECRET_KEY: 'devApp.secretKey',
+  // Comma-separated.
+  RECEIPTD_ADMIN: 'devApp.admins',
 } as const
 
 /** Rate and group limits Tencent documents; the most any app may configure. */

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { parse as parseYaml } from 'yaml'
+import { checkUserId } from '../domain/accounts/user-id.js'
 import {
   parseGroupType,
   RECEIPT_CAPABLE_TYPES,
@@ -21,9 +22,10 @@ import {
   type AppConfig,
   type Config,
   type Durability,
+  type LogFormat,
 } from './config.js'
 import { parseCallback } from './callback.js'
-import { bool, checkKeys, ConfigError, int, isObj, str, type Obj } from './checks.js'
+import { bool, checkKeys, ConfigError, int, isObj, oneOf, str, type Obj } from './checks.js'
 import { databaseUrl, maskUrl, postgresSettings, redisUrl } from './store-settings.js'
 import { webhooksSettings } from './webhooks-settings.js'
 
@@ -38,14 +40,21 @@ export interface ConfigFlags {
   memory?: boolean | undefined
   durability?: string | undefined
   logLevel?: string | undefined
+  logFormat?: string | undefined
   database?: string | undefined
   redis?: string | undefined
+  sdkappid?: string | number | undefined
+  secretKey?: string | undefined
+  /** One or more admins of the development app. */
+  admin?: string[] | undefined
 }
 
 function durability(v: unknown, at: string): Durability {
   if (v === 'default' || v === 'strict') return v
   throw new ConfigError(`${at}: expected "default" or "strict", got ${JSON.stringify(v)}`)
 }
+
+const LOG_FORMATS: readonly LogFormat[] = ['auto', 'json', 'pretty']
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 function logLevel(v: unknown, at: string): string {
@@ -55,7 +64,8 @@ function logLevel(v: unknown, at: string): string {
 
 function userId(v: unknown, at: string): string {
   const s = str(v, at)
-  if (Buffer.byteLength(s) > 32) throw new ConfigError(`${at}: a UserID is at most 32 bytes`)
+  const check = checkUserId(s)
+  if (!check.ok) throw new ConfigError(`${at}: the UserID ${JSON.stringify(s)} ${check.reason}`)
   return s
 }
 
@@ -119,6 +129,8 @@ function parseApp(raw: unknown, at: string): AppConfig {
   }
 }
 
+const FORMATS: Record<string, 'JSON' | 'YAML'> = { '.json': 'JSON', '.yaml': 'YAML', '.yml': 'YAML' }
+
 function readFile(path: string): Obj {
   let text: string
   try {
@@ -126,13 +138,15 @@ function readFile(path: string): Obj {
   } catch (e) {
     throw new ConfigError(`${path}: cannot read the config file (${(e as Error).message})`)
   }
+  const format = FORMATS[extname(path).toLowerCase()]
+  if (format === undefined) {
+    throw new ConfigError(`${path}: unknown config file type "${extname(path)}": use .json, .yaml or .yml`)
+  }
   let parsed: unknown
   try {
-    parsed = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text)
+    parsed = format === 'JSON' ? JSON.parse(text) : parseYaml(text)
   } catch (e) {
-    throw new ConfigError(
-      `${path}: not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message}`,
-    )
+    throw new ConfigError(`${path}: not valid ${format}: ${(e as Error).message}`)
   }
   if (parsed === null || parsed === undefined) return {}
   if (!isObj(parsed)) throw new ConfigError(`${path}: the top level must be a mapping`)
@@ -161,72 +175,104 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const e = fromEnv(env)
   const configFile = flags.config ?? e.configFile?.[0]
   const file = configFile === undefined ? {} : readFile(configFile)
-  const at = (key: string) => (configFile ? `${configFile}: ${key}` : key)
-  checkKeys(file, '', ['server', 'store', 'redis', 'webhooks', 'log', 'apps'])
-  const fServer = isObj(file.server) ? file.server : {}
-  const fStore = isObj(file.store) ? file.store : {}
-  const fLog = isObj(file.log) ? file.log : {}
-  const fRedis = isObj(file.redis) ? file.redis : {}
-  if (file.redis !== undefined && !isObj(file.redis)) throw new ConfigError(at('redis: expected a mapping'))
-  checkKeys(fRedis, 'redis', ['url'])
-  if (file.server !== undefined && !isObj(file.server))
-    throw new ConfigError(at('server: expected a mapping'))
-  if (file.store !== undefined && !isObj(file.store)) throw new ConfigError(at('store: expected a mapping'))
-  checkKeys(fServer, 'server', Object.keys(defaults.server))
-  checkKeys(fStore, 'store', Object.keys(defaults.store))
-  checkKeys(fLog, 'log', ['level'])
+  return buildConfig(file, configFile, e, flags)
+}
 
-  // The first defined source wins: flag, then environment, then file, then default.
+/**
+ * The config from a parsed file (or an object given in code, as library mode does), environment
+ * values and flags. Every message names where the bad value came from: the file and key, the
+ * variable, or the flag as typed.
+ */
+export function buildConfig(
+  file: Obj,
+  configFile: string | undefined,
+  e: Record<string, [string, string]>,
+  flags: ConfigFlags,
+): Config {
+  const at = (key: string) => (configFile ? `${configFile}: ${key}` : key)
+  const sections = ['server', 'store', 'redis', 'webhooks', 'log', 'apps']
+  for (const key of Object.keys(file)) {
+    if (!sections.includes(key)) {
+      throw new ConfigError(at(`${key}: unknown setting (expected one of ${sections.join(', ')})`))
+    }
+  }
+  const section = (name: string): Obj => {
+    const v = file[name]
+    if (v === undefined) return {}
+    if (!isObj(v)) throw new ConfigError(at(`${name}: expected a mapping`))
+    return v
+  }
+  const fServer = section('server')
+  const fStore = section('store')
+  const fLog = section('log')
+  const fRedis = section('redis')
+  checkKeys(fRedis, at('redis'), ['url'])
+  checkKeys(fServer, at('server'), Object.keys(defaults.server))
+  checkKeys(fStore, at('store'), Object.keys(defaults.store))
+  checkKeys(fLog, at('log'), Object.keys(defaults.log))
+
+  // The first defined source wins: flag, then environment, then file, then default. The second
+  // value says where it came from, for messages; `undefined` there means the default.
   const pick = (
     flag: unknown,
+    flagName: string,
     envKey: string,
     fileValue: unknown,
     fallback: unknown,
-    flagName = `--${envKey.split('.').pop()}`,
-  ): [unknown, string] => {
-    if (flag !== undefined) return [flag, flagName]
+  ): [unknown, string, boolean] => {
+    if (flag !== undefined) return [flag, flagName, true]
     const fromEnvironment = e[envKey]
-    if (fromEnvironment !== undefined) return fromEnvironment
-    if (fileValue !== undefined) return [fileValue, at(envKey)]
-    return [fallback, envKey]
+    if (fromEnvironment !== undefined) return [...fromEnvironment, true]
+    if (fileValue !== undefined) return [fileValue, at(envKey), true]
+    return [fallback, envKey, false]
   }
+  const fileOnly = (key: keyof typeof defaults.server) =>
+    pick(undefined, '', `server.${key}`, fServer[key], defaults.server[key])
 
-  const [host, hostAt] = pick(flags.host, 'server.host', fServer.host, defaults.server.host)
-  const [port, portAt] = pick(flags.port, 'server.port', fServer.port, defaults.server.port)
-  const [bodyLimit, bodyAt] = pick(
-    undefined,
-    'server.bodyLimitBytes',
-    fServer.bodyLimitBytes,
-    defaults.server.bodyLimitBytes,
+  const [host, hostAt] = pick(flags.host, '--host', 'server.host', fServer.host, defaults.server.host)
+  const [port, portAt] = pick(flags.port, '--port', 'server.port', fServer.port, defaults.server.port)
+  const [bodyLimit, bodyAt] = fileOnly('bodyLimitBytes')
+  const [reqTimeout, reqAt] = fileOnly('requestTimeoutMs')
+  const [kaTimeout, kaAt] = fileOnly('keepAliveTimeoutMs')
+  const [shutdown, shutdownAt] = fileOnly('shutdownTimeoutMs')
+  const [dataDir, dataAt, dataGiven] = pick(
+    flags.data,
+    '--data',
+    'store.dataDir',
+    fStore.dataDir,
+    defaults.store.dataDir,
   )
-  const [reqTimeout, reqAt] = pick(
-    undefined,
-    'server.requestTimeoutMs',
-    fServer.requestTimeoutMs,
-    defaults.server.requestTimeoutMs,
-  )
-  const [kaTimeout, kaAt] = pick(
-    undefined,
-    'server.keepAliveTimeoutMs',
-    fServer.keepAliveTimeoutMs,
-    defaults.server.keepAliveTimeoutMs,
-  )
-  const [dataDir, dataAt] = pick(flags.data, 'store.dataDir', fStore.dataDir, defaults.store.dataDir)
   const [memory, memAt] = pick(
     flags.memory || undefined,
+    '--memory',
     'store.memory',
     fStore.memory,
     defaults.store.memory,
   )
-  const [dur, durAt] = pick(
+  const [dur, durAt, durGiven] = pick(
     flags.durability,
+    '--durability',
     'store.durability',
     fStore.durability,
     defaults.store.durability,
   )
-  const [dbUrl, dbAt] = pick(flags.database, 'store.databaseUrl', fStore.databaseUrl, undefined, '--database')
-  const [rUrl, rAt] = pick(flags.redis, 'redis.url', fRedis.url, undefined, '--redis')
-  const [level, levelAt] = pick(flags.logLevel, 'log.level', fLog.level, defaults.log.level)
+  const [dbUrl, dbAt] = pick(flags.database, '--database', 'store.databaseUrl', fStore.databaseUrl, undefined)
+  const [rUrl, rAt] = pick(flags.redis, '--redis', 'redis.url', fRedis.url, undefined)
+  const [level, levelAt] = pick(flags.logLevel, '--log-level', 'log.level', fLog.level, defaults.log.level)
+  const [logBuffer, logBufferAt] = pick(
+    undefined,
+    '',
+    'log.bufferBytes',
+    fLog.bufferBytes,
+    defaults.log.bufferBytes,
+  )
+  const [format, formatAt] = pick(
+    flags.logFormat,
+    '--log-format',
+    'log.format',
+    fLog.format,
+    defaults.log.format,
+  )
 
   let apps: AppConfig[] = []
   if (file.apps !== undefined) {
@@ -240,6 +286,30 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     }
   }
 
+  const store = {
+    dataDir: str(dataDir, dataAt),
+    memory: bool(memory, memAt),
+    durability: durability(dur, durAt),
+    databaseUrl: dbUrl === undefined ? undefined : databaseUrl(dbUrl, dbAt),
+    postgres: postgresSettings(fStore.postgres, at('store.postgres'), defaults.store.postgres),
+  }
+  // Settings that cannot all hold: said rather than one silently ignored.
+  if (store.memory && store.databaseUrl !== undefined) {
+    throw new ConfigError(
+      `${memAt} and ${dbAt} contradict each other: keep everything in memory, or in PostgreSQL`,
+    )
+  }
+  if (durGiven && store.durability === 'strict' && (store.memory || store.databaseUrl !== undefined)) {
+    throw new ConfigError(
+      `${durAt} strict applies to the SQLite data folder; it has no effect with ${store.memory ? memAt : dbAt}`,
+    )
+  }
+  if (store.memory && dataGiven) {
+    throw new ConfigError(
+      `${dataAt} and ${memAt} contradict each other: nothing is kept in a data folder in memory`,
+    )
+  }
+
   const config: Config = {
     server: {
       host: str(host, hostAt),
@@ -247,21 +317,57 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       bodyLimitBytes: int(bodyLimit, bodyAt, 1024, 64 * 1024 * 1024),
       requestTimeoutMs: int(reqTimeout, reqAt, 100, 600_000),
       keepAliveTimeoutMs: int(kaTimeout, kaAt, 100, 600_000),
+      shutdownTimeoutMs: int(shutdown, shutdownAt, 100, 3_600_000),
     },
-    store: {
-      dataDir: str(dataDir, dataAt),
-      memory: bool(memory, memAt),
-      durability: durability(dur, durAt),
-      databaseUrl: dbUrl === undefined ? undefined : databaseUrl(dbUrl, dbAt),
-      postgres: postgresSettings(fStore.postgres, at('store.postgres'), defaults.store.postgres),
-    },
+    store,
     redis: { url: rUrl === undefined ? undefined : redisUrl(rUrl, rAt) },
     webhooks: webhooksSettings(file.webhooks, at('webhooks'), defaults.webhooks, apps),
-    log: { level: logLevel(level, levelAt) },
+    log: {
+      level: logLevel(level, levelAt),
+      format: oneOf(format, formatAt, LOG_FORMATS),
+      bufferBytes: int(logBuffer, logBufferAt, 4096, 1024 * 1024 * 1024),
+    },
     apps,
+    devApp: devAppSettings(flags, e, apps, configFile),
     configFile,
   }
   return deepFreeze(config)
+}
+
+/** `--sdkappid`, `--secret-key`, `--admin` and their variables: the development app's values. */
+function devAppSettings(
+  flags: ConfigFlags,
+  e: Record<string, [string, string]>,
+  apps: readonly AppConfig[],
+  configFile: string | undefined,
+): Config['devApp'] {
+  const given = (flag: unknown, name: string, key: string): [unknown, string] | undefined =>
+    flag !== undefined ? [flag, name] : e[key]
+  const id = given(flags.sdkappid, '--sdkappid', 'devApp.sdkAppId')
+  const key = given(flags.secretKey, '--secret-key', 'devApp.secretKey')
+  const admins =
+    flags.admin !== undefined && flags.admin.length > 0
+      ? ([flags.admin, '--admin'] as [unknown, string])
+      : e['devApp.admins'] && ([e['devApp.admins'][0].split(','), e['devApp.admins'][1]] as [unknown, string])
+  const named = [id, key, admins].filter((v) => v !== undefined).map((v) => v![1])
+  if (named.length > 0 && apps.length > 0) {
+    throw new ConfigError(
+      `${named.join(', ')} define the development app, but ${configFile} lists apps: give the app there instead`,
+    )
+  }
+  let adminList: string[] | undefined
+  if (admins !== undefined) {
+    const list = admins[0] as unknown[]
+    if (list.length === 0 || list.length > MAX_ADMINS) {
+      throw new ConfigError(`${admins[1]}: expected 1 to ${MAX_ADMINS} UserIDs`)
+    }
+    adminList = list.map((a) => userId(typeof a === 'string' ? a.trim() : a, admins[1]))
+  }
+  return {
+    sdkAppId: id === undefined ? undefined : int(id[0], id[1], 1, 0xffffffff),
+    secretKey: key === undefined ? undefined : str(key[0], key[1]),
+    admins: adminList,
+  }
 }
 
 /** The config as `receiptd config print` shows it: secrets masked. */
@@ -272,6 +378,7 @@ export function printableConfig(config: Config): unknown {
     ...config,
     store: { ...config.store, databaseUrl: maskUrl(config.store.databaseUrl) },
     redis: { url: maskUrl(config.redis.url) },
+    devApp: config.devApp && { ...config.devApp, secretKey: mask(config.devApp.secretKey) },
     apps: config.apps.map((a) => ({
       ...a,
       secretKey: mask(a.secretKey),

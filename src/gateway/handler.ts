@@ -101,6 +101,7 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
         clock,
         log: req.log,
         transaction: (fn) => store.transaction(app.sdkAppId, (tx) => fn(forRequest(tx, app, clientIp))),
+        read: (fn) => store.read(app.sdkAppId, fn),
         webhooks: beforeSend.forRequest({ app, clientIp, log: req.log }),
       }
       const { actionStatus, ...fields } = await cmd.run(parsed.body, ctx)

@@ -11,7 +11,6 @@
  * - `POST /api/apps/<sdkAppId>/webhooks/deliveries/<id>/retry` — sends an event again while it is
  *   in the log (60009 once it has been deleted).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppConfig } from '../config/config.js'
 import type { Clock } from '../domain/clock.js'
 import { codes, TencentError } from '../domain/codes.js'
@@ -19,7 +18,7 @@ import { deliveryStatuses, type Delivery } from '../store/deliveries.js'
 import type { Store } from '../store/store.js'
 import { afterEventCommands } from '../webhooks/events.js'
 import { failure, ok, type Envelope } from './envelope.js'
-import { sendEnvelope } from './server.js'
+import { json, type RouteRequest, type Routes } from './routes.js'
 import { parseQuery, readV4Params } from './url.js'
 import type { UserSigVerifier } from './usersig.js'
 
@@ -36,42 +35,46 @@ const MAX_PAGE = 100
 type Params = { sdkAppId: string; id?: string }
 type Handler = (app: AppConfig, query: Map<string, string>, params: Params) => Promise<Envelope>
 
-export function ownApiRoutes(deps: OwnApiDeps): (fastify: FastifyInstance) => void {
+/** Adds the routes of receiptd's own API to `routes`. */
+export function addOwnApiRoutes(routes: Routes, deps: OwnApiDeps): void {
   const apps = new Map(deps.apps.map((a) => [a.sdkAppId, a]))
   const { store, clock, verifier } = deps
 
   /** Checks the caller as the v4 gateway does, then runs `handler`; nothing thrown escapes. */
-  const signed = (handler: Handler) => async (req: FastifyRequest, reply: FastifyReply) => {
-    let envelope: Envelope
-    try {
-      const q = req.url.indexOf('?')
-      const query = parseQuery(q < 0 ? '' : req.url.slice(q + 1))
-      const v4 = readV4Params(query)
-      if (v4.sdkAppIdRaw === undefined || v4.sdkAppIdRaw === '') throw new TencentError(60012)
-      const params = req.params as Params
-      const app = /^\d{1,10}$/.test(params.sdkAppId) ? apps.get(Number(params.sdkAppId)) : undefined
-      if (app === undefined) throw new TencentError(60006)
-      if (v4.sdkAppIdRaw !== String(app.sdkAppId)) {
-        throw new TencentError(60006, `sdkappid ${v4.sdkAppIdRaw} is not the app in the path`)
+  const signed =
+    <P extends string>(handler: Handler) =>
+    async (req: RouteRequest<P>) => {
+      let envelope: Envelope
+      let sdkAppId: number | undefined
+      try {
+        const query = parseQuery(req.query)
+        const v4 = readV4Params(query)
+        if (v4.sdkAppIdRaw === undefined || v4.sdkAppIdRaw === '') throw new TencentError(60012)
+        const params = req.params as unknown as Params
+        const app = /^\d{1,10}$/.test(params.sdkAppId) ? apps.get(Number(params.sdkAppId)) : undefined
+        if (app === undefined) throw new TencentError(60006)
+        if (v4.sdkAppIdRaw !== String(app.sdkAppId)) {
+          throw new TencentError(60006, `sdkappid ${v4.sdkAppIdRaw} is not the app in the path`)
+        }
+        sdkAppId = app.sdkAppId
+        verifier.verify(app, v4.identifier, v4.usersig, clock.nowSeconds())
+        envelope = await handler(app, query, params)
+      } catch (e) {
+        if (e instanceof TencentError) envelope = failure(e.code, e.info)
+        else {
+          req.log.error({ err: e }, 'unexpected failure while answering an /api request')
+          envelope = failure(70500, codes[70500])
+        }
       }
-      verifier.verify(app, v4.identifier, v4.usersig, clock.nowSeconds())
-      envelope = await handler(app, query, params)
-    } catch (e) {
-      if (e instanceof TencentError) envelope = failure(e.code, e.info)
-      else {
-        req.log.error({ err: e }, 'unexpected failure while answering an /api request')
-        envelope = failure(70500, codes[70500])
-      }
+      return json(200, envelope, { sdkAppId })
     }
-    return sendEnvelope(reply, 200, envelope)
-  }
 
   const listDeliveries: Handler = async (app, query) => {
     const command = optionalOneOf(query, 'command', afterEventCommands)
     const status = optionalOneOf(query, 'status', deliveryStatuses)
     const limit = optionalInt(query, 'limit', 1, MAX_PAGE) ?? DEFAULT_PAGE
     const cursor = optionalInt(query, 'cursor', 0, Number.MAX_SAFE_INTEGER)
-    const page = await store.transaction(app.sdkAppId, (tx) =>
+    const page = await store.read(app.sdkAppId, (tx) =>
       // One more than asked: whether it exists says whether this is the last page.
       tx.deliveries.list({ command, status, beforeId: cursor || undefined, limit: limit + 1 }),
     )
@@ -95,10 +98,8 @@ export function ownApiRoutes(deps: OwnApiDeps): (fastify: FastifyInstance) => vo
     return ok({ Delivery: render(delivery) })
   }
 
-  return (fastify) => {
-    fastify.get('/api/apps/:sdkAppId/webhooks/deliveries', signed(listDeliveries))
-    fastify.post('/api/apps/:sdkAppId/webhooks/deliveries/:id/retry', signed(retryDelivery))
-  }
+  routes.add('GET', '/api/apps/:sdkAppId/webhooks/deliveries', signed(listDeliveries))
+  routes.add('POST', '/api/apps/:sdkAppId/webhooks/deliveries/:id/retry', signed(retryDelivery))
 }
 
 /** Wire form of a delivery; absent times are null. */

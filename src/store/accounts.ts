@@ -2,15 +2,19 @@
 import type { NewAccount } from '../domain/accounts/accounts.js'
 import type { UserId } from '../domain/accounts/user-id.js'
 
-export interface AccountStore {
+/** What a read-only snapshot may ask of the accounts concern. */
+export interface AccountReads {
+  /** The subset of `userIds` that are imported. */
+  existing(userIds: readonly UserId[]): Promise<Set<UserId>>
+  count(): Promise<number>
+}
+
+export interface AccountStore extends AccountReads {
   /**
    * Imports accounts; an existing account keeps its creation time and takes the new profile fields
    * that are given. Returns the ids that did not exist before.
    */
   importAccounts(accounts: readonly NewAccount[], nowSeconds: number): Promise<UserId[]>
-  /** The subset of `userIds` that are imported. */
-  existing(userIds: readonly UserId[]): Promise<Set<UserId>>
   /** Deletes accounts; returns the ids that existed. Other accounts' data is untouched. */
   deleteAccounts(userIds: readonly UserId[]): Promise<Set<UserId>>
-  count(): Promise<number>
 }

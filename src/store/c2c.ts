@@ -44,14 +44,22 @@ export interface HistoryPage {
   more: boolean
 }
 
-export interface C2CStore {
+/** What a read-only snapshot may ask of the C2C concern. */
+export interface C2CReads {
+  /** The message `from` sent `to` in the same second with the same MsgRandom (sendmsg dedup, spec §4.2). */
+  findSameSecond(from: UserId, to: UserId, msgRandom: number, msgTime: number): Promise<MsgKey | undefined>
+  unreadTotal(user: UserId): Promise<number>
+  /** Unread count of each of `user`'s conversations with `peers` (0 for none). */
+  unreadWith(user: UserId, peers: readonly UserId[]): Promise<Map<UserId, number>>
+  history(query: HistoryQuery): Promise<HistoryPage>
+}
+
+export interface C2CStore extends C2CReads {
   /**
    * Stores a message. When `counted` and its time is after the recipient's read time of the
    * conversation, the recipient's conversation and total counters go up by one.
    */
   addMessage(message: NewMessage): Promise<AddOutcome>
-  /** The message `from` sent `to` in the same second with the same MsgRandom (sendmsg dedup, spec §4.2). */
-  findSameSecond(from: UserId, to: UserId, msgRandom: number, msgTime: number): Promise<MsgKey | undefined>
   /** Marks a message recalled; an unread counted message leaves the recipient's counters. */
   withdraw(from: UserId, to: UserId, msgKey: MsgKey): Promise<WithdrawOutcome>
   /**
@@ -64,8 +72,4 @@ export interface C2CStore {
    * and are not recalled; other keys are skipped (design.md decision 7). Returns how many changed.
    */
   ackReceipts(reader: UserId, peer: UserId, msgKeys: readonly MsgKey[]): Promise<number>
-  unreadTotal(user: UserId): Promise<number>
-  /** Unread count of each of `user`'s conversations with `peers` (0 for none). */
-  unreadWith(user: UserId, peers: readonly UserId[]): Promise<Map<UserId, number>>
-  history(query: HistoryQuery): Promise<HistoryPage>
 }

@@ -118,10 +118,14 @@ export interface DeliveryFilter {
   limit: number
 }
 
-/** One app's delivery log, newest first. */
-export interface DeliveryLog {
+/** What a read-only snapshot may ask of one app's delivery log, newest first. */
+export interface DeliveryLogReads {
   list(filter: DeliveryFilter): Promise<Delivery[]>
   get(id: number): Promise<Delivery | undefined>
+}
+
+/** One app's delivery log. */
+export interface DeliveryLog extends DeliveryLogReads {
   /**
    * Makes a finished event (failed, skipped or delivered) pending again with a fresh round of
    * retries, due now; a pending one is left as it is. Undefined when the app has no such event.

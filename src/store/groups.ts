@@ -64,17 +64,31 @@ export interface StoredGroupMessage {
 
 export type RecallOutcome = 'recalled' | 'not-found'
 
-export interface GroupStore {
+/** What a read-only snapshot may ask of the group concern. */
+export interface GroupReads {
+  find(groupId: GroupId): Promise<Group | undefined>
+  /** The subset of `userIds` that are members now. */
+  members(groupId: GroupId, userIds: readonly UserId[]): Promise<Set<UserId>>
+  /** A message from `sender` with the same Random and body at or after `sinceTime`, if any. */
+  findDuplicate(
+    groupId: GroupId,
+    q: { sender: UserId; random: number; bodyHash: string; sinceTime: number },
+  ): Promise<{ seq: number; time: number } | undefined>
+  /** Stored messages with seq ≤ `upTo`, newest first; online-only messages are never listed. */
+  history(
+    groupId: GroupId,
+    q: { upTo: number; limit: number; withRecalled: boolean },
+  ): Promise<{ messages: StoredGroupMessage[]; more: boolean }>
+}
+
+export interface GroupStore extends GroupReads {
   /** Creates the group with its first members (join seq 0); `taken` with the holder's owner when the id is in use. */
   createGroup(
     group: NewGroup,
     members: readonly NewMember[],
   ): Promise<{ created: true } | { created: false; owner: UserId | undefined }>
-  find(groupId: GroupId): Promise<Group | undefined>
   /** Deletes the group, its members, messages and read state; returns who the members were. */
   destroy(groupId: GroupId): Promise<UserId[]>
-  /** The subset of `userIds` that are members now. */
-  members(groupId: GroupId, userIds: readonly UserId[]): Promise<Set<UserId>>
   /** Adds new memberships seeing messages after the current last seq; returns those added, in order. */
   addMembers(groupId: GroupId, members: readonly NewMember[], joinTime: number): Promise<UserId[]>
   /**
@@ -87,16 +101,6 @@ export interface GroupStore {
    * now, minus the sender.
    */
   appendMessage(groupId: GroupId, message: NewGroupMessage): Promise<{ seq: number }>
-  /** A message from `sender` with the same Random and body at or after `sinceTime`, if any. */
-  findDuplicate(
-    groupId: GroupId,
-    q: { sender: UserId; random: number; bodyHash: string; sinceTime: number },
-  ): Promise<{ seq: number; time: number } | undefined>
-  /** Stored messages with seq ≤ `upTo`, newest first; online-only messages are never listed. */
-  history(
-    groupId: GroupId,
-    q: { upTo: number; limit: number; withRecalled: boolean },
-  ): Promise<{ messages: StoredGroupMessage[]; more: boolean }>
   recall(groupId: GroupId, seqs: readonly number[]): Promise<Map<number, RecallOutcome>>
   /** Sets a member's unread count (set_unread_msg_num); false when `userId` is not a member. */
   setUnread(groupId: GroupId, userId: UserId, unread: number): Promise<boolean>
@@ -115,18 +119,8 @@ export interface ReceiptPage {
   next: number | undefined
 }
 
-export interface GroupReceiptStore {
-  /**
-   * Records that `reader` has read `seqs` (a member's acknowledgement, spec §6.11). Seqs outside
-   * the reader's membership, unknown seqs, the reader's own messages and messages without receipts
-   * change nothing; repeats are idempotent. Returns the receipt messages whose counts moved.
-   * `not-member` when `reader` is not a member.
-   */
-  acknowledge(
-    groupId: GroupId,
-    reader: UserId,
-    seqs: readonly SeqRange[],
-  ): Promise<ReceiptCounts[] | 'not-member'>
+/** What a read-only snapshot may ask of the group read state. */
+export interface GroupReceiptReads {
   /** Counts per seq; absent for seqs with no receipt (unknown, recalled, sent without one). */
   counts(groupId: GroupId, seqs: readonly number[]): Promise<Map<number, ReceiptCounts>>
   /**
@@ -138,4 +132,18 @@ export interface GroupReceiptStore {
     seq: number,
     q: { read: boolean; after: number; limit: number },
   ): Promise<ReceiptPage | undefined>
+}
+
+export interface GroupReceiptStore extends GroupReceiptReads {
+  /**
+   * Records that `reader` has read `seqs` (a member's acknowledgement, spec §6.11). Seqs outside
+   * the reader's membership, unknown seqs, the reader's own messages and messages without receipts
+   * change nothing; repeats are idempotent. Returns the receipt messages whose counts moved.
+   * `not-member` when `reader` is not a member.
+   */
+  acknowledge(
+    groupId: GroupId,
+    reader: UserId,
+    seqs: readonly SeqRange[],
+  ): Promise<ReceiptCounts[] | 'not-member'>
 }

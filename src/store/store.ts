@@ -2,12 +2,14 @@
  * The `Store`: everything receiptd keeps, behind one interface in domain words, so handlers never
  * know whether SQLite or PostgreSQL answers. All work happens in `transaction(sdkAppId, fn)`: the
  * state change and the webhook events it causes commit together or not at all (transactional
- * outbox, design.md "Architecture").
+ * outbox, design.md "Architecture"). A command that only reads uses `read(sdkAppId, fn)` instead: a
+ * consistent snapshot that neither takes the write lock nor waits for a batch (design.md "Reads and
+ * writes").
  */
-import type { AccountStore } from './accounts.js'
-import type { C2CStore } from './c2c.js'
-import type { GroupReceiptStore, GroupStore } from './groups.js'
-import type { DeliveryLog, DeliveryQueue } from './deliveries.js'
+import type { AccountReads, AccountStore } from './accounts.js'
+import type { C2CReads, C2CStore } from './c2c.js'
+import type { GroupReads, GroupReceiptReads, GroupReceiptStore, GroupStore } from './groups.js'
+import type { DeliveryLog, DeliveryLogReads, DeliveryQueue } from './deliveries.js'
 import type { OutboxStore } from './outbox.js'
 
 /** The database cannot be reached or prepared; the CLI exits with code 3. */
@@ -20,6 +22,17 @@ export class StoreUnavailableError extends Error {
 
 export type StoreKind = 'sqlite' | 'postgres'
 
+/** What the start-up line says about the store. */
+export interface StoreDescription {
+  kind: StoreKind
+  /** The database file, `:memory:`, or `host:port/database` (never a password). */
+  location: string
+  /** PostgreSQL's schema; undefined on SQLite. */
+  schema: string | undefined
+  /** The newest migration applied. */
+  migration: number
+}
+
 /** One app's view of the store inside a transaction; one member per concern. */
 export interface Tx {
   readonly accounts: AccountStore
@@ -28,6 +41,15 @@ export interface Tx {
   readonly groupReceipts: GroupReceiptStore
   readonly outbox: OutboxStore
   readonly deliveries: DeliveryLog
+}
+
+/** One app's read-only view of the store: the reading half of each concern of `Tx`. */
+export interface ReadTx {
+  readonly accounts: AccountReads
+  readonly c2c: C2CReads
+  readonly groups: GroupReads
+  readonly groupReceipts: GroupReceiptReads
+  readonly deliveries: DeliveryLogReads
 }
 
 export interface Store {
@@ -39,10 +61,23 @@ export interface Store {
    */
   transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>): Promise<T>
   /**
+   * Runs `fn` on a consistent snapshot of one app's data without joining the write queue. It sees
+   * every transaction that resolved before `read` was called. Like `transaction`, `fn` may await
+   * only the store's own calls.
+   */
+  read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>): Promise<T>
+  /**
    * The webhook dispatcher's queue. It spans every app, so it is the one member not scoped by
    * `transaction`; each of its calls is a transaction of its own.
    */
   readonly deliveryQueue: DeliveryQueue
+  /**
+   * Deletes everything one app has: every row of every table with an `app_id` column, found from
+   * the schema (so tables added later are covered; tables without the column must reach an app's
+   * rows by a foreign key with ON DELETE CASCADE), in one transaction.
+   */
+  resetApp(sdkAppId: number): Promise<void>
+  describe(): Promise<StoreDescription>
   /** Throws when the database cannot answer; used by /healthz. */
   check(): Promise<void>
   /** Commits what is pending and closes the database. */

@@ -98,14 +98,7 @@ describe('receiptd serve', () => {
   })
 
   it('exits with code 3 and says why when PostgreSQL cannot be reached', async () => {
-    const r = await runCli([
-      'serve',
-      '--memory',
-      '--port',
-      '0',
-      '--database',
-      'postgres://nobody@127.0.0.1:1/none',
-    ])
+    const r = await runCli(['serve', '--port', '0', '--database', 'postgres://nobody@127.0.0.1:1/none'])
     expect(r.code).toBe(3)
     expect(r.stderr).toMatch(/receiptd: cannot connect to PostgreSQL/)
     const bad = await runCli(['serve', '--memory'], { DATABASE_URL: 'mysql://x' })
@@ -145,6 +138,6 @@ describe('receiptd usersig', () => {
     // The identifier of issue 11's forgery: refused before any config is read, nothing printed.
     const hostile = await runCli(['usersig', 'administrator\nTLS.sdkappid:7', '--config', path])
     expect(hostile).toMatchObject({ code: 2, stdout: '' })
-    expect(hostile.stderr).toMatch(/control characters.*could ever verify/)
+    expect(hostile.stderr).toMatch(/control characters/)
   })
 })

@@ -14,8 +14,7 @@ import {
   defaults,
 } from '../../src/config/config.js'
 import { afterEventCommands } from '../../src/webhooks/events.js'
-import type { Clock } from '../../src/domain/clock.js'
-import { createLogger, startReceiptd, type Receiptd, type StartOptions } from '../../src/main.js'
+import { createLogger, startServer, type ReceiptdServer, type StartOptions } from '../../src/main.js'
 import { dropSchema, freshSchema, TEST_STORE, testDatabaseUrl } from './stores.js'
 
 /** The sample key of every official TLSSigAPIv2 README (spec §2.2). */
@@ -85,12 +84,12 @@ export interface CallOptions {
 }
 
 export class TestServer {
-  readonly receiptd: Receiptd
+  readonly receiptd: ReceiptdServer
   readonly config: Config
   readonly #sigs = new Map<string, string>()
   #pool: pg.Pool | undefined
 
-  constructor(receiptd: Receiptd, config: Config) {
+  constructor(receiptd: ReceiptdServer, config: Config) {
     this.receiptd = receiptd
     this.config = config
   }
@@ -152,8 +151,8 @@ export class TestServer {
 
 export async function startTestServer(
   config: Config = testConfig(),
-  options: { clock?: Clock; dispatcher?: StartOptions['dispatcher'] } = {},
+  options: Pick<StartOptions, 'clock' | 'dispatcher' | 'routes'> = {},
 ): Promise<TestServer> {
-  const receiptd = await startReceiptd(config, { ...options, logger: createLogger('silent') })
+  const receiptd = await startServer(config, { ...options, logger: createLogger('silent') })
   return new TestServer(receiptd, config)
 }

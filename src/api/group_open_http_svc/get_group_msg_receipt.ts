@@ -12,8 +12,8 @@ export const get_group_msg_receipt = command({
   name: 'get_group_msg_receipt',
   perSecond: 200,
   request: { GroupId: groupId(), MsgSeqList: seqList(MAX_RECEIPT_QUERY_SEQS) },
-  async run(req, { app, transaction }) {
-    const counts = await transaction(async (tx) => {
+  async run(req, { app, read }) {
+    const counts = await read(async (tx) => {
       await findReceiptGroup(tx, req.GroupId, app)
       return tx.groupReceipts.counts(req.GroupId, req.MsgSeqList)
     })

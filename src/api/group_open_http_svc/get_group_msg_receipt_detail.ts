@@ -23,18 +23,18 @@ export const get_group_msg_receipt_detail = command({
     Cursor: f.string({ missing: 10004, allowEmpty: true }),
     Count: f.int({ missing: 10004, min: 1, max: Number.MAX_SAFE_INTEGER }),
   },
-  async run(req, { app, transaction }) {
+  async run(req, { app, read }) {
     const after = decodeCursor(req.Cursor)
     if (after === undefined) throw new TencentError(10004, 'Cursor is not one this server returned')
-    const read = req.Filter === 0
-    const page = await transaction(async (tx) => {
+    const readers = req.Filter === 0
+    const page = await read(async (tx) => {
       await findReceiptGroup(tx, req.GroupId, app)
       const limit = Math.min(req.Count, MAX_DETAIL_PAGE)
-      return tx.groupReceipts.members(req.GroupId, req.MsgSeq, { read, after, limit })
+      return tx.groupReceipts.members(req.GroupId, req.MsgSeq, { read: readers, after, limit })
     })
     if (page === undefined) throw new TencentError(10062)
     const done = page.next === undefined ? 1 : 0
-    const list = read
+    const list = readers
       ? { ReadList: page.members.map((u) => ({ Read_Account: u })) }
       : { UnreadList: page.members.map((u) => ({ Unread_Account: u })) }
     return {

@@ -10,7 +10,7 @@ import { TencentError } from '../../domain/codes.js'
 import { checkGroupId, type GroupId } from '../../domain/groups/group-id.js'
 import { receiptSupport } from '../../domain/groups/group-types.js'
 import type { Group } from '../../store/groups.js'
-import type { Tx } from '../../store/store.js'
+import type { ReadTx } from '../../store/store.js'
 import { f, own, type Field, type Json } from '../fields.js'
 
 /** [U] A GroupId that is not a string is a bad parameter (10004); a malformed string is 10015. */
@@ -60,14 +60,14 @@ export function memberItem(item: Json, at: string): { userId: UserId; admin: boo
   return { userId, admin: role === 'Admin' }
 }
 
-export async function findGroup(tx: Tx, id: GroupId): Promise<Group> {
+export async function findGroup(tx: ReadTx, id: GroupId): Promise<Group> {
   const group = await tx.groups.find(id)
   if (group === undefined) throw new TencentError(10010)
   return group
 }
 
 /** The group, when its type has read receipts in this app. */
-export async function findReceiptGroup(tx: Tx, id: GroupId, app: AppConfig): Promise<Group> {
+export async function findReceiptGroup(tx: ReadTx, id: GroupId, app: AppConfig): Promise<Group> {
   const group = await findGroup(tx, id)
   const support = receiptSupport(group.type, app.groupReceiptTypes)
   if (support === 'never') throw new TencentError(10007, `${group.type} groups do not support read receipts`)

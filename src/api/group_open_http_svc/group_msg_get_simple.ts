@@ -19,8 +19,8 @@ export const group_msg_get_simple = command({
     ReqMsgSeq: f.optional(f.int({ missing: 10004 })),
     WithRecalledMsg: f.optional(f.int({ missing: 10004, min: 0, max: 1 })),
   },
-  async run(req, { transaction }) {
-    return transaction(async (tx) => {
+  async run(req, { read }) {
+    return read(async (tx) => {
       const group = await findGroup(tx, req.GroupId)
       if (!hasHistory(group.type)) throw new TencentError(10007, `${group.type} groups keep no history`)
       const { messages, more } = await tx.groups.history(req.GroupId, {

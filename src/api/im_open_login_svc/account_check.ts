@@ -8,9 +8,9 @@ export const account_check = command({
   name: 'account_check',
   perSecond: 100,
   request: { CheckItem: userItems() },
-  async run(req, { transaction }) {
+  async run(req, { read }) {
     const ids = req.CheckItem.flatMap((i) => (i.userId === undefined ? [] : [i.userId]))
-    const imported = await transaction((tx) => tx.accounts.existing(ids))
+    const imported = await read((tx) => tx.accounts.existing(ids))
     const ResultItem = req.CheckItem.map(({ raw, userId }) => ({
       UserID: raw,
       ResultCode: 0,

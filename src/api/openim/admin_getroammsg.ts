@@ -39,13 +39,13 @@ export const admin_getroammsg = command({
     MaxTime: f.int({ missing: 90001, max: UINT32_MAX }),
     LastMsgKey: f.optional(f.string({ missing: 90001, allowEmpty: true })),
   },
-  async run(req, { transaction }) {
+  async run(req, { read }) {
     const viewer = req.Operator_Account
     const peer = req.Peer_Account
     const last =
       req.LastMsgKey === undefined || req.LastMsgKey === '' ? undefined : parseMsgKey(req.LastMsgKey)
     if (req.LastMsgKey && last === undefined) throw new TencentError(90001, 'LastMsgKey is not a MsgKey')
-    const page = await transaction(async (tx) => {
+    const page = await read(async (tx) => {
       const known = await tx.accounts.existing([viewer, peer])
       if (!known.has(viewer)) throw new TencentError(90008, 'Operator_Account does not exist')
       if (!known.has(peer)) throw new TencentError(90003, 'Peer_Account does not exist')

@@ -23,14 +23,14 @@ export const get_c2c_unread_msg_num = command({
       }),
     ),
   },
-  async run(req, { transaction }) {
+  async run(req, { read }) {
     const user = req.To_Account
     const peers = req.Peer_Account ?? []
     const ids = peers.flatMap((p) => {
       const c = checkUserId(p)
       return c.ok ? [c.userId] : []
     })
-    return transaction(async (tx) => {
+    return read(async (tx) => {
       const known = await tx.accounts.existing([user, ...ids])
       if (!known.has(user)) throw new TencentError(90003)
       const AllC2CUnreadMsgNum = await tx.c2c.unreadTotal(user)

@@ -6,13 +6,13 @@
  * function, which is why `fn` must do nothing but store calls.
  */
 import pg from 'pg'
-import { StoreUnavailableError, type Store, type Tx } from '../store.js'
+import { StoreUnavailableError, type ReadTx, type Store, type StoreDescription, type Tx } from '../store.js'
 import { PgAccounts } from './pg-accounts.js'
 import { PgC2C } from './pg-c2c.js'
 import { PgGroupReceipts } from './pg-group-receipts.js'
 import { PgGroups } from './pg-groups.js'
 import { MigrationError } from '../migrations.js'
-import { migratePostgres } from './pg-migrate.js'
+import { migratePostgres, quoteIdent } from './pg-migrate.js'
 import { PgOutbox, type TxEffects } from './pg-outbox.js'
 import { CommitSignal, PgDeliveryLog, PgDeliveryQueue } from './pg-deliveries.js'
 
@@ -55,10 +55,12 @@ export class PgStore implements Store {
   readonly kind = 'postgres' as const
   readonly #pool: pg.Pool
   readonly #signal = new CommitSignal()
+  readonly #options: PgStoreOptions
   readonly deliveryQueue: PgDeliveryQueue
 
-  private constructor(pool: pg.Pool) {
+  private constructor(pool: pg.Pool, options: PgStoreOptions) {
     this.#pool = pool
+    this.#options = options
     this.deliveryQueue = new PgDeliveryQueue(pool, (fn) => this.#inTransaction(fn), this.#signal)
   }
 
@@ -93,7 +95,7 @@ export class PgStore implements Store {
       )
     }
     client.release()
-    return new PgStore(pool)
+    return new PgStore(pool, options)
   }
 
   async transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -114,6 +116,35 @@ export class PgStore implements Store {
     })
     if (effects.outboxChanged) this.#signal.notify()
     return result
+  }
+
+  /**
+   * A read-only REPEATABLE READ transaction: one snapshot for every statement of `fn`, no row locks,
+   * and never a serialization failure, so it needs no retry.
+   */
+  async read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect()
+    let broken = false
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+      const value = await fn({
+        accounts: new PgAccounts(client, sdkAppId),
+        c2c: new PgC2C(client, sdkAppId),
+        groups: new PgGroups(client, sdkAppId),
+        groupReceipts: new PgGroupReceipts(client, sdkAppId),
+        deliveries: new PgDeliveryLog(client, sdkAppId, { outboxChanged: false }),
+      })
+      await client.query('COMMIT')
+      return value
+    } catch (e) {
+      broken = await client.query('ROLLBACK').then(
+        () => false,
+        () => true,
+      )
+      throw e
+    } finally {
+      client.release(broken)
+    }
   }
 
   /** BEGIN … COMMIT around `fn` on a pooled connection, the whole of it retried on a deadlock. */
@@ -137,6 +168,31 @@ export class PgStore implements Store {
       } finally {
         client.release(broken)
       }
+    }
+  }
+
+  async resetApp(sdkAppId: number): Promise<void> {
+    await this.#inTransaction(async (client) => {
+      const { rows } = await client.query<{ table_name: string }>(
+        `SELECT c.table_name FROM information_schema.columns c
+         JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+         WHERE c.table_schema = current_schema() AND c.column_name = 'app_id' AND t.table_type = 'BASE TABLE'
+         ORDER BY c.table_name`,
+      )
+      for (const { table_name } of rows) {
+        await client.query(`DELETE FROM ${quoteIdent(table_name)} WHERE app_id = $1`, [sdkAppId])
+      }
+    })
+  }
+
+  async describe(): Promise<StoreDescription> {
+    const { rows } = await this.#pool.query<{ v: number }>('SELECT max(version) AS v FROM schema_migrations')
+    const url = new URL(this.#options.url)
+    return {
+      kind: 'postgres',
+      location: `${url.hostname || 'localhost'}:${url.port || 5432}${url.pathname}`,
+      schema: this.#options.schema,
+      migration: rows[0]!.v,
     }
   }
 

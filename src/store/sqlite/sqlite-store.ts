@@ -8,11 +8,10 @@
  * durability promise: `default` survives a killed process (WAL, synchronous=NORMAL), `strict`
  * survives power loss (synchronous=FULL, one fsync per batch).
  */
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import type { Durability } from '../../config/config.js'
-import type { Store, Tx } from '../store.js'
+import type { ReadTx, Store, StoreDescription, Tx } from '../store.js'
 import { migrateSqlite } from './sqlite-migrate.js'
 import { SqliteAccounts } from './sqlite-accounts.js'
 import { SqliteC2C } from './sqlite-c2c.js'
@@ -21,6 +20,9 @@ import { SqliteGroups } from './sqlite-groups.js'
 import { OutboxSignal, SqliteDeliveryLog, SqliteDeliveryQueue } from './sqlite-deliveries.js'
 import { SqliteOutbox } from './sqlite-outbox.js'
 import { Statements } from './statements.js'
+import { lockDataFolder, openDatabase, SQLITE_FILE, type DataFolderLock } from './sqlite-open.js'
+
+export { SQLITE_FILE } from './sqlite-open.js'
 
 export interface SqliteStoreOptions {
   /** A folder for `receiptd.sqlite`, or undefined for an in-memory database. */
@@ -36,15 +38,15 @@ interface Job {
   reject: (reason: unknown) => void
 }
 
-export const SQLITE_FILE = 'receiptd.sqlite'
-
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const
   readonly #db: Database.Database
+  readonly #lock: DataFolderLock | undefined
   readonly #statements: Statements
   readonly #maxBatch: number
   readonly #signal = new OutboxSignal()
   readonly deliveryQueue: SqliteDeliveryQueue
+  readonly #path: string
   #queue: Job[] = []
   #scheduled = false
   #running: Promise<void> | undefined
@@ -53,17 +55,24 @@ export class SqliteStore implements Store {
   constructor(options: SqliteStoreOptions) {
     let path = ':memory:'
     if (options.dataDir !== undefined) {
-      mkdirSync(options.dataDir, { recursive: true })
+      this.#lock = lockDataFolder(options.dataDir)
       path = join(options.dataDir, SQLITE_FILE)
     }
-    this.#db = new Database(path)
-    this.#db.pragma('journal_mode = WAL')
-    this.#db.pragma(`synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`)
-    this.#db.pragma('foreign_keys = ON')
-    this.#db.pragma('busy_timeout = 5000')
-    this.#db.pragma('cache_size = -65536')
-    this.#db.pragma('temp_store = MEMORY')
-    migrateSqlite(this.#db)
+    this.#path = path
+    try {
+      this.#db = openDatabase(path, (db) => {
+        db.pragma('journal_mode = WAL')
+        db.pragma(`synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`)
+        db.pragma('foreign_keys = ON')
+        db.pragma('busy_timeout = 5000')
+        db.pragma('cache_size = -65536')
+        db.pragma('temp_store = MEMORY')
+        migrateSqlite(db)
+      })
+    } catch (e) {
+      this.#lock?.release()
+      throw e
+    }
     this.#statements = new Statements(this.#db)
     this.#maxBatch = options.maxBatch ?? 2000
     this.deliveryQueue = new SqliteDeliveryQueue(this.#statements, (work) => this.#submit(work), this.#signal)
@@ -73,6 +82,20 @@ export class SqliteStore implements Store {
     return this.#submit(() => fn(this.#txFor(sdkAppId)))
   }
 
+  /**
+   * Reads run on the write connection between batches, not on a connection of their own: a batch
+   * runs to its COMMIT within one turn of the event loop (its jobs await only synchronous store
+   * calls), so outside a batch the connection holds no transaction and sees exactly what has
+   * committed, and no batch can start while `fn` runs. Only if a batch is still open (a job awaited
+   * something else) does the read wait for its end rather than see uncommitted rows.
+   */
+  read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error('the store is closed'))
+    if (!this.#db.inTransaction) return fn(this.#txFor(sdkAppId))
+    const batchEnd = this.#running ?? new Promise<void>((resolve) => setImmediate(resolve))
+    return batchEnd.then(() => this.read(sdkAppId, fn))
+  }
+
   /** Queues `work` for the next batch; it resolves after the batch commits. */
   #submit<T>(work: () => T | Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'))
@@ -80,6 +103,25 @@ export class SqliteStore implements Store {
       this.#queue.push({ work, resolve: resolve as (v: unknown) => void, reject })
       this.#schedule()
     })
+  }
+
+  resetApp(sdkAppId: number): Promise<void> {
+    return this.#submit(() => {
+      const tables = this.#db
+        .prepare(
+          `SELECT m.name AS name FROM sqlite_master m JOIN pragma_table_info(m.name) c
+           WHERE m.type = 'table' AND c.name = 'app_id' ORDER BY m.name`,
+        )
+        .all() as { name: string }[]
+      for (const { name } of tables) {
+        this.#db.prepare(`DELETE FROM "${name.replace(/"/g, '""')}" WHERE app_id = ?`).run(sdkAppId)
+      }
+    })
+  }
+
+  async describe(): Promise<StoreDescription> {
+    const row = this.#db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }
+    return { kind: 'sqlite', location: this.#path, schema: undefined, migration: row.v }
   }
 
   async check(): Promise<void> {
@@ -92,6 +134,7 @@ export class SqliteStore implements Store {
       await (this.#running ?? this.#flush())
     }
     this.#db.close()
+    this.#lock?.release()
   }
 
   /** Direct access for tests and tools that inspect the database; not for handlers. */
