@@ -45,6 +45,7 @@ export default defineConfig({
                   'test/store/**/*.test.ts',
                   'test/webhooks/**/*.test.ts',
                   'test/gateway/own-api.test.ts',
+                  'test/gateway/metrics.test.ts',
                   'test/scale/**/*.test.ts',
                 ],
                 // before-send never touches the store; a restart after kill -9 on one SQLite file

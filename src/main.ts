@@ -17,9 +17,10 @@ import { LocalRateLimiter, type RateLimiter } from './gateway/rate-limit.js'
 import { addHealthRoute } from './gateway/health.js'
 import { addOwnApiRoutes } from './gateway/own-api.js'
 import { RedisRateLimiter } from './gateway/redis-rate-limit.js'
-import { Routes } from './gateway/routes.js'
+import { Routes, text } from './gateway/routes.js'
 import { createHttpServer } from './gateway/server.js'
 import { createLogger } from './logging/logger.js'
+import { Metrics } from './metrics/metrics.js'
 import { RepeatLog } from './logging/repeat-log.js'
 import { UserSigVerifier } from './gateway/usersig.js'
 import { openStore } from './store/open-store.js'
@@ -92,9 +93,13 @@ async function importAdmins(store: Store, apps: readonly AppConfig[], clock: Clo
 }
 
 /** One bucket per app × command for all instances with Redis; per instance without it. */
-async function openRateLimiter(redisUrl: string | undefined, logger: Logger): Promise<RateLimiter> {
+async function openRateLimiter(
+  redisUrl: string | undefined,
+  logger: Logger,
+  metrics: Metrics,
+): Promise<RateLimiter> {
   if (redisUrl === undefined) return new LocalRateLimiter()
-  const shared = new RedisRateLimiter({ url: redisUrl, logger })
+  const shared = new RedisRateLimiter({ url: redisUrl, logger, onError: () => metrics.redisError() })
   await shared.ready()
   return shared
 }
@@ -104,7 +109,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const logger = options.logger ?? createLogger(config.log.level, { format: config.log.format })
   const { apps, devApp, keySource } = resolveApps(config)
   const store = await openStore(config.store)
-  const rateLimiter = await openRateLimiter(config.redis.url, logger)
+  const metrics = new Metrics(store)
+  store.observe(metrics.store)
+  const rateLimiter = await openRateLimiter(config.redis.url, logger, metrics)
   // Two pools: a backlog of after-events never queues ahead of a before-send a sender waits on.
   const afterHttp = new CallbackHttp({ connections: CALLBACK_CONNECTIONS })
   const beforeHttp = new CallbackHttp({ connections: CALLBACK_CONNECTIONS })
@@ -116,6 +123,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     http: afterHttp,
     clock,
     log: logger.child({ component: 'webhooks' }),
+    onAttempt: (command, outcome, seconds) => metrics.delivery(command, outcome, seconds),
   })
   try {
     await importAdmins(store, apps, clock)
@@ -134,8 +142,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const routes = new Routes()
     addHealthRoute(routes, store, repeats)
     addOwnApiRoutes(routes, { apps, store, clock, verifier })
+    routes.add('GET', '/metrics', async () =>
+      text(200, metrics.registry.contentType, await metrics.registry.metrics()),
+    )
     options.routes?.(routes, { store, apps })
-    const http = createHttpServer({ config: config.server, logger, handleV4, routes })
+    const http = createHttpServer({
+      config: config.server,
+      logger,
+      handleV4,
+      routes,
+      onAnswered: (record) => metrics.answered(record),
+    })
     const storeDescription = await store.describe()
     const port = await http.listen(config.server.host, config.server.port)
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host

@@ -8,6 +8,7 @@
 import type { Command, CommandContext } from '../api/command.js'
 import { serviceCodes } from '../api/command.js'
 import { commands as commandTable } from '../api/commands.js'
+import { notImplemented } from '../api/not-implemented.js'
 import type { AppConfig } from '../config/config.js'
 import type { Clock } from '../domain/clock.js'
 import { codes, TencentError } from '../domain/codes.js'
@@ -45,6 +46,7 @@ export interface GatewayDeps {
 export interface V4Outcome {
   envelope: Envelope
   sdkAppId: number | undefined
+  /** `service/command` of a known or not-implemented command; undefined for any other path. */
   command: string | undefined
 }
 
@@ -68,14 +70,29 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
   const apps = new Map(deps.apps.map((a) => [a.sdkAppId, a]))
   const table = deps.commands ?? commandTable
   const { store, clock, rateLimiter, verifier, beforeSend } = deps
+  /** Not-implemented commands already warned about: once per command per process. */
+  const warned = new Set<string>()
 
   return async function handleV4(req) {
     let sdkAppId: number | undefined
     let cmd: Command | undefined
+    let name: string | undefined
     try {
       const path = parseV4Path(req.path)
-      cmd = path && table.get(`${path.service}/${path.command}`)
-      if (cmd === undefined) throw new TencentError(60009, `unknown API: ${req.path}`)
+      const key = path && `${path.service}/${path.command}`
+      cmd = key === undefined ? undefined : table.get(key)
+      if (cmd === undefined) {
+        if (key !== undefined && notImplemented.has(key)) {
+          name = key
+          if (!warned.has(key)) {
+            warned.add(key)
+            req.log.warn({ command: key }, `a client called ${key}, which receiptd does not implement`)
+          }
+          throw new TencentError(60009, `receiptd does not implement ${key} yet`)
+        }
+        throw new TencentError(60009, `unknown API: ${req.path}`)
+      }
+      name = key
       const params = readV4Params(parseQuery(req.query))
       if (params.sdkAppIdRaw === undefined || params.sdkAppIdRaw === '') throw new TencentError(60012)
       const app = /^\d{1,10}$/.test(params.sdkAppIdRaw) ? apps.get(Number(params.sdkAppIdRaw)) : undefined
@@ -105,13 +122,12 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
         webhooks: beforeSend.forRequest({ app, clientIp, log: req.log }),
       }
       const { actionStatus, ...fields } = await cmd.run(parsed.body, ctx)
-      return { envelope: ok(fields, actionStatus), sdkAppId, command: cmd.name }
+      return { envelope: ok(fields, actionStatus), sdkAppId, command: name }
     } catch (e) {
-      if (e instanceof TencentError)
-        return { envelope: failure(e.code, e.info), sdkAppId, command: cmd?.name }
+      if (e instanceof TencentError) return { envelope: failure(e.code, e.info), sdkAppId, command: name }
       req.log.error({ err: e }, 'unexpected failure while answering a v4 request')
       const code = cmd ? serviceCodes[cmd.service].internal : 70500
-      return { envelope: failure(code, codes[code]), sdkAppId, command: cmd?.name }
+      return { envelope: failure(code, codes[code]), sdkAppId, command: name }
     }
   }
 }

@@ -37,6 +37,8 @@ export interface RedisRateLimiterOptions {
   logger: Logger
   /** Longest wait for Redis before the call is let through. */
   timeoutMs?: number
+  /** Told about every call Redis did not answer (the metrics). */
+  onError?: () => void
 }
 
 type WithTake = Redis & { rateTake(key: string, perSecond: number): Promise<number> }
@@ -44,10 +46,12 @@ type WithTake = Redis & { rateTake(key: string, perSecond: number): Promise<numb
 export class RedisRateLimiter implements RateLimiter {
   readonly #redis: WithTake
   readonly #logger: Logger
+  readonly #onError: () => void
   #lastWarnMs = 0
 
   constructor(options: RedisRateLimiterOptions) {
     this.#logger = options.logger
+    this.#onError = options.onError ?? (() => undefined)
     const redis = new Redis(options.url, {
       // Fail fast instead of queueing while disconnected: the call is let through, not delayed.
       enableOfflineQueue: false,
@@ -79,6 +83,7 @@ export class RedisRateLimiter implements RateLimiter {
     try {
       return (await this.#redis.rateTake(`receiptd:rate:${key}`, perSecond)) === 1
     } catch (e) {
+      this.#onError()
       this.#warn(e as Error)
       return true
     }

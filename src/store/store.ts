@@ -22,6 +22,19 @@ export class StoreUnavailableError extends Error {
 
 export type StoreKind = 'sqlite' | 'postgres'
 
+/** Told about every commit, for the metrics. */
+export interface StoreObserver {
+  /** `size` transactions committed together in `commitSeconds` (BEGIN to the end of COMMIT). */
+  batch(size: number, commitSeconds: number): void
+}
+
+/** Webhook events still waiting in one app's outbox. */
+export interface OutboxBacklog {
+  sdkAppId: number
+  pending: number
+  oldestCreatedMs: number
+}
+
 /** What the start-up line says about the store. */
 export interface StoreDescription {
   kind: StoreKind
@@ -78,6 +91,12 @@ export interface Store {
    */
   resetApp(sdkAppId: number): Promise<void>
   describe(): Promise<StoreDescription>
+  /** Pending outbox events per app that has any. */
+  outboxBacklog(): Promise<OutboxBacklog[]>
+  /** Connections of a pooled engine (PostgreSQL). */
+  poolStats?(): { total: number; idle: number; waiting: number }
+  /** Receives every commit from now on. */
+  observe(observer: StoreObserver): void
   /** Throws when the database cannot answer; used by /healthz. */
   check(): Promise<void>
   /** Commits what is pending and closes the database. */

@@ -42,6 +42,8 @@ export interface DispatcherOptions {
   retentionHours?: number
   /** How the delivery log is swept: every `intervalMs`, `batch` events per transaction. */
   sweep?: { intervalMs: number; batch: number }
+  /** Told about every attempt made (the metrics). */
+  onAttempt?: (command: AfterEventCommand, outcome: 'delivered' | 'retry' | 'failed', seconds: number) => void
 }
 
 /** [U] Small enough that one batch is about a millisecond of store work. */
@@ -74,6 +76,7 @@ export class Dispatcher {
       pace: defaultPace,
       retentionHours: 72,
       sweep: defaultSweep,
+      onAttempt: () => undefined,
       ...options,
     }
     this.#apps = new Map(options.apps.map((a) => [a.sdkAppId, a]))
@@ -209,6 +212,7 @@ export class Dispatcher {
       },
       next,
     )
+    this.#o.onAttempt(e.command, next.status === 'pending' ? 'retry' : next.status, out.latencyMs / 1000)
     if (next.status === 'pending') this.#wakeAt(next.nextAttemptMs)
     if (next.status === 'failed') {
       this.#o.log.warn(

@@ -6,7 +6,15 @@
  * function, which is why `fn` must do nothing but store calls.
  */
 import pg from 'pg'
-import { StoreUnavailableError, type ReadTx, type Store, type StoreDescription, type Tx } from '../store.js'
+import {
+  StoreUnavailableError,
+  type OutboxBacklog,
+  type ReadTx,
+  type Store,
+  type StoreDescription,
+  type StoreObserver,
+  type Tx,
+} from '../store.js'
 import { PgAccounts } from './pg-accounts.js'
 import { PgC2C } from './pg-c2c.js'
 import { PgGroupReceipts } from './pg-group-receipts.js'
@@ -56,6 +64,7 @@ export class PgStore implements Store {
   readonly #pool: pg.Pool
   readonly #signal = new CommitSignal()
   readonly #options: PgStoreOptions
+  #observer: StoreObserver | undefined
   readonly deliveryQueue: PgDeliveryQueue
 
   private constructor(pool: pg.Pool, options: PgStoreOptions) {
@@ -153,9 +162,11 @@ export class PgStore implements Store {
       const client = await this.#pool.connect()
       let broken = false
       try {
+        const began = performance.now()
         await client.query('BEGIN')
         const result = await fn(client)
         await client.query('COMMIT')
+        this.#observer?.batch(1, (performance.now() - began) / 1000)
         return result
       } catch (e) {
         // A connection that cannot even roll back is broken: it leaves the pool instead of returning.
@@ -194,6 +205,22 @@ export class PgStore implements Store {
       schema: this.#options.schema,
       migration: rows[0]!.v,
     }
+  }
+
+  async outboxBacklog(): Promise<OutboxBacklog[]> {
+    const { rows } = await this.#pool.query<OutboxBacklog>(
+      `SELECT app_id AS "sdkAppId", count(*) AS pending, min(created_ms) AS "oldestCreatedMs"
+       FROM outbox WHERE status = 'pending' GROUP BY app_id`,
+    )
+    return rows
+  }
+
+  poolStats(): { total: number; idle: number; waiting: number } {
+    return { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount }
+  }
+
+  observe(observer: StoreObserver): void {
+    this.#observer = observer
   }
 
   async check(): Promise<void> {

@@ -11,7 +11,7 @@
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import type { Durability } from '../../config/config.js'
-import type { ReadTx, Store, StoreDescription, Tx } from '../store.js'
+import type { OutboxBacklog, ReadTx, Store, StoreDescription, StoreObserver, Tx } from '../store.js'
 import { migrateSqlite } from './sqlite-migrate.js'
 import { SqliteAccounts } from './sqlite-accounts.js'
 import { SqliteC2C } from './sqlite-c2c.js'
@@ -47,6 +47,7 @@ export class SqliteStore implements Store {
   readonly #signal = new OutboxSignal()
   readonly deliveryQueue: SqliteDeliveryQueue
   readonly #path: string
+  #observer: StoreObserver | undefined
   #queue: Job[] = []
   #scheduled = false
   #running: Promise<void> | undefined
@@ -124,6 +125,20 @@ export class SqliteStore implements Store {
     return { kind: 'sqlite', location: this.#path, schema: undefined, migration: row.v }
   }
 
+  async outboxBacklog(): Promise<OutboxBacklog[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT app_id AS sdkAppId, count(*) AS pending, min(created_ms) AS oldestCreatedMs
+         FROM outbox WHERE status = 'pending' GROUP BY app_id`,
+      )
+      .all() as OutboxBacklog[]
+    return rows
+  }
+
+  observe(observer: StoreObserver): void {
+    this.#observer = observer
+  }
+
   async check(): Promise<void> {
     this.#db.prepare('SELECT 1').get()
   }
@@ -171,6 +186,7 @@ export class SqliteStore implements Store {
     if (jobs.length === 0) return
     const outcomes: { ok: boolean; value: unknown }[] = []
     const db = this.#db
+    const began = performance.now()
     try {
       db.exec('BEGIN IMMEDIATE')
     } catch (e) {
@@ -196,6 +212,7 @@ export class SqliteStore implements Store {
       for (const job of jobs) job.reject(e)
       return
     }
+    this.#observer?.batch(jobs.length, (performance.now() - began) / 1000)
     jobs.forEach((job, i) => {
       const o = outcomes[i]!
       if (o.ok) job.resolve(o.value)
