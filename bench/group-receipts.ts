@@ -3,13 +3,17 @@
  * SQLite store: `npx tsx bench/group-receipts.ts`. Not part of the test suite.
  *
  * Both groups get 10,000 receipt messages; each member reads five of ten blocks of 1,000 messages
- * (alternating, so every message is read by exactly half the members, in runs). Setup writes those
- * rows straight into the store's tables; every measured call goes through the v4 API.
+ * (alternating, so every message is read by exactly half the members, in runs). Then a few more
+ * messages, each read by a chosen share of the members (one, 0.1 %, 1 %, 10 %, all but one), for
+ * detail pages at every density. Setup writes those rows straight into the store's tables; every
+ * measured call goes through the v4 API.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { MAX_SEQ, nodeOf } from '../src/domain/read-state/interval-nodes.js'
+import { normalize, subtract, type SeqRange } from '../src/domain/read-state/seq-ranges.js'
 import { SQLITE_FILE, type SqliteStore } from '../src/store/sqlite/sqlite-store.js'
 import { startTestServer, testApp, testConfig, type TestServer } from '../test/helpers/server.js'
 
@@ -30,6 +34,23 @@ const db = (server.receiptd.store as SqliteStore).database
 const member = (n: number) => `m${n}`
 /** Member n reads block b when n + b is even: 5 runs of 1,000 seqs each, half the readers per message. */
 const reads = (n: number, b: number) => (n + b) % 2 === 0
+/** Messages after the blocks, each read by a share of the members of a group of `size`. */
+const DENSITIES: { name: string; reads: (n: number, size: number) => boolean }[] = [
+  { name: '1 reader', reads: (n, size) => n === size },
+  { name: '0.1 % readers', reads: (n) => n % 1000 === 7 },
+  { name: '1 % readers', reads: (n) => n % 100 === 7 },
+  { name: '10 % readers', reads: (n) => n % 10 === 7 },
+  { name: 'all but 1 reader', reads: (n) => n !== 1 },
+]
+const densitySeq = (d: number) => MESSAGES + 1 + d
+/** Member n's read ranges: its blocks and the density messages it read. */
+function rangesOf(n: number, size: number): SeqRange[] {
+  const out: SeqRange[] = []
+  for (let b = 0; b < MESSAGES / BLOCK; b++)
+    if (reads(n, b)) out.push({ lo: b * BLOCK + 1, hi: (b + 1) * BLOCK })
+  DENSITIES.forEach((d, i) => d.reads(n, size) && out.push({ lo: densitySeq(i), hi: densitySeq(i) }))
+  return normalize(out)
+}
 
 async function call(command: string, body: unknown) {
   const r = await server.call(G + command, body)
@@ -49,12 +70,17 @@ async function load(groupId: string, members: number): Promise<void> {
       `INSERT INTO group_members (app_id, gid, member_no, user_id, role, join_seq, join_time) VALUES (?, ?, ?, ?, 'Member', 0, 0)`,
     )
     const r = db.prepare(
-      'INSERT INTO group_read_ranges (app_id, gid, member_no, lo, hi) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO group_read_ranges (app_id, gid, member_no, lo, hi, node) VALUES (?, ?, ?, ?, ?, ?)',
+    )
+    const gap = db.prepare(
+      'INSERT INTO group_unread_gaps (app_id, gid, member_no, lo, hi, node) VALUES (?, ?, ?, ?, ?, ?)',
     )
     for (let n = 1; n <= members; n++) {
       m.run(app.sdkAppId, gid, n, member(n))
-      for (let b = 0; b < MESSAGES / BLOCK; b++) {
-        if (reads(n, b)) r.run(app.sdkAppId, gid, n, b * BLOCK + 1, (b + 1) * BLOCK)
+      const ranges = rangesOf(n, members)
+      for (const x of ranges) r.run(app.sdkAppId, gid, n, x.lo, x.hi, nodeOf(x.lo, x.hi))
+      for (const x of subtract([{ lo: 1, hi: MAX_SEQ }], ranges)) {
+        gap.run(app.sdkAppId, gid, n, x.lo, x.hi, nodeOf(x.lo, x.hi))
       }
     }
     const msg = db.prepare(
@@ -69,8 +95,14 @@ async function load(groupId: string, members: number): Promise<void> {
       for (let n = 1; n <= members; n++) if (reads(n, b)) readers++
       msg.run(app.sdkAppId, gid, s, s, body, `h${s}`, members + 1, members, readers)
     }
+    DENSITIES.forEach((d, i) => {
+      let readers = 0
+      for (let n = 1; n <= members; n++) if (d.reads(n, members)) readers++
+      const s = densitySeq(i)
+      msg.run(app.sdkAppId, gid, s, s, body, `h${s}`, members + 1, members, readers)
+    })
     db.prepare('UPDATE groups SET last_seq = ?, next_member_no = ?, member_count = ? WHERE gid = ?').run(
-      MESSAGES,
+      densitySeq(DENSITIES.length - 1),
       members + 1,
       members,
       gid,
@@ -159,7 +191,23 @@ for (const filter of [0, 1]) {
   ])
 }
 
-// Worst case for a member scan: a new message read by one member, listed by readers from the start.
+// Detail pages at every density, both filters, from the start and from the middle of the group.
+for (const [i, d] of DENSITIES.entries()) {
+  for (const filter of [0, 1]) {
+    const r = await time(60, (k) =>
+      call('get_group_msg_receipt_detail', {
+        GroupId: 'g100000',
+        MsgSeq: densitySeq(i),
+        Filter: filter,
+        Cursor: k % 2 === 0 ? '' : '50000',
+        Count: 200,
+      }),
+    )
+    rows.push([`detail, ${d.name}, Filter ${filter}, Count 200`, '100,000', fmt(r.median), fmt(r.p99)])
+  }
+}
+
+// A new message read by one member, listed by readers from the start, as sent through the API.
 const sent = await call('send_group_msg', {
   GroupId: 'g100000',
   Random: 1,
@@ -181,7 +229,7 @@ const sparse = await time(30, () =>
   }),
 )
 rows.push([
-  'detail, Filter 0, 1 reader among 100,000 (full scan)',
+  'detail, Filter 0, 1 reader among 100,000, sent and read through the API',
   '100,000',
   fmt(sparse.median),
   fmt(sparse.p99),

@@ -80,6 +80,8 @@ async function groupSetup(url: string, groupId: string, members: number, message
 }
 
 const GROUP_MESSAGES = 1000
+/** The seq of the 100,000-member group's message that one member has read. */
+let oneReaderSeq = 0
 /** 50 consecutive seqs, moving through the group's receipt messages. */
 const seqWindow = (i: number) =>
   Array.from({ length: 50 }, (_, k) => ({ MsgSeq: ((i * 50 + k) % GROUP_MESSAGES) + 1 }))
@@ -116,6 +118,20 @@ export const scenarios: Scenario[] = [
     body: (i) => ({
       From_Account: u(i),
       To_Account: u(i + 1),
+      MsgRandom: i,
+      IsNeedReadReceipt: 1,
+      MsgBody: text('hi'),
+    }),
+  },
+  {
+    // Every request to one conversation, all within a few seconds: the same-second duplicate check
+    // and the conversation's counters must not grow with what the conversation already holds.
+    name: 'sendmsg, one conversation',
+    kind: 'write',
+    path: 'openim/sendmsg',
+    body: (i) => ({
+      From_Account: 'u0',
+      To_Account: 'u1',
       MsgRandom: i,
       IsNeedReadReceipt: 1,
       MsgBody: text('hi'),
@@ -162,6 +178,34 @@ export const scenarios: Scenario[] = [
   },
   ...receiptScenarios(200),
   ...receiptScenarios(100_000),
+  {
+    // A new message one member has read: Filter 0 lists that one member, Filter 1 all the others.
+    name: 'get_group_msg_receipt_detail, 100,000 members, 1 reader',
+    kind: 'read',
+    path: G + 'get_group_msg_receipt_detail',
+    setup: async (url) => {
+      const sent = await call(url, G + 'send_group_msg', {
+        GroupId: 'bench100000',
+        From_Account: 'm0',
+        Random: 1_000_000,
+        NeedReadReceipt: 1,
+        MsgBody: text('read by one'),
+      })
+      oneReaderSeq = sent.MsgSeq as number
+      await call(url, G + 'group_msg_receipt', {
+        GroupId: 'bench100000',
+        From_Account: 'm99999',
+        MsgSeqList: [{ MsgSeq: oneReaderSeq }],
+      })
+    },
+    body: (i) => ({
+      GroupId: 'bench100000',
+      MsgSeq: oneReaderSeq,
+      Filter: i % 2,
+      Cursor: '',
+      Count: 200,
+    }),
+  },
   {
     name: 'get_group_msg_receipt_detail, 100,000 members',
     kind: 'read',

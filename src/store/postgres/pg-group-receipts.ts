@@ -3,11 +3,14 @@
  * are seq ranges; each receipt message's `read_count` moves by one for each seq a member newly
  * reads, filtered exactly as `audience` was counted. An acknowledgement locks its membership row,
  * so two of one member never merge ranges from the same stale read and a leave in flight waits for
- * it (then takes its reads back); members of one group acknowledge in parallel.
+ * it (then takes its reads back); members of one group acknowledge in parallel. Unread stretches
+ * and interval-tree nodes are kept as on SQLite (sqlite-group-receipts.ts says why).
  */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { GroupId } from '../../domain/groups/group-id.js'
-import { clip, mergeRanges, normalize, type SeqRange } from '../../domain/read-state/seq-ranges.js'
+import { detailPlan } from '../../domain/read-state/detail-plan.js'
+import { nodeOf, stabsOf } from '../../domain/read-state/interval-nodes.js'
+import { clip, mergeRanges, normalize, subtract, type SeqRange } from '../../domain/read-state/seq-ranges.js'
 import type { GroupReceiptStore, ReceiptCounts, ReceiptPage } from '../groups.js'
 import { GID } from './pg-group-rows.js'
 import type { Queryable } from './pg-store.js'
@@ -44,25 +47,41 @@ export class PgGroupReceipts implements GroupReceiptStore {
     if (wanted.length === 0) return []
     const lo = wanted[0]!.lo
     const hi = wanted[wanted.length - 1]!.hi
-    // The stored ranges that overlap or touch [lo, hi]; ranges are disjoint, so they start at or
-    // after the last range starting before lo, which bounds the index scan on both sides.
-    const nearRows = await this.#db.query<SeqRange>(
-      `SELECT lo, hi FROM group_read_ranges
+    // The stored ranges that overlap or touch [lo, hi], and the unread stretches that overlap it;
+    // both are disjoint per membership, so each starts at or after the last one starting before lo,
+    // which bounds the index scan on both sides.
+    const nearRows = await this.#db.query<SeqRange & { gap: boolean }>(
+      `SELECT false AS gap, lo, hi FROM group_read_ranges
        WHERE app_id = $1 AND gid = $2 AND member_no = $3 AND lo <= $5 + 1 AND hi >= $4 - 1
          AND lo >= coalesce((SELECT max(lo) FROM group_read_ranges
-                             WHERE app_id = $1 AND gid = $2 AND member_no = $3 AND lo < $4), 0)`,
+                             WHERE app_id = $1 AND gid = $2 AND member_no = $3 AND lo < $4), 0)
+       UNION ALL
+       SELECT true, lo, hi FROM group_unread_gaps
+       WHERE app_id = $1 AND gid = $2 AND member_no = $3 AND lo <= $5 AND hi >= $4
+         AND lo >= coalesce((SELECT max(lo) FROM group_unread_gaps
+                             WHERE app_id = $1 AND gid = $2 AND member_no = $3 AND lo <= $4), 0)`,
       [this.#app, m.gid, m.member_no, lo, hi],
     )
-    const near = nearRows.rows
+    const near = nearRows.rows.filter((r) => !r.gap).map((r) => ({ lo: r.lo, hi: r.hi }))
+    const gaps = nearRows.rows
+      .filter((r) => r.gap)
+      .map((r) => ({ lo: r.lo, hi: r.hi }))
+      .sort((a, b) => a.lo - b.lo)
     const { merged, added } = mergeRanges(near, wanted)
     if (added.length === 0) return []
+    const left = subtract(gaps, wanted)
     // Added ranges are disjoint, so each message row is matched (and bumped) at most once.
     const { rows } = await this.#db.query<{ seq: number; read_count: number; audience: number }>(
       `WITH del AS (
          DELETE FROM group_read_ranges WHERE app_id = $1 AND gid = $2 AND member_no = $3 AND lo = ANY($4::bigint[])),
        ins AS (
-         INSERT INTO group_read_ranges (app_id, gid, member_no, lo, hi)
-         SELECT $1, $2, $3, u.lo, u.hi FROM unnest($5::bigint[], $6::bigint[]) AS u(lo, hi))
+         INSERT INTO group_read_ranges (app_id, gid, member_no, lo, hi, node)
+         SELECT $1, $2, $3, u.lo, u.hi, u.node FROM unnest($5::bigint[], $6::bigint[], $10::bigint[]) AS u(lo, hi, node)),
+       delg AS (
+         DELETE FROM group_unread_gaps WHERE app_id = $1 AND gid = $2 AND member_no = $3 AND lo = ANY($11::bigint[])),
+       insg AS (
+         INSERT INTO group_unread_gaps (app_id, gid, member_no, lo, hi, node)
+         SELECT $1, $2, $3, u.lo, u.hi, u.node FROM unnest($12::bigint[], $13::bigint[], $14::bigint[]) AS u(lo, hi, node))
        UPDATE group_messages m SET read_count = m.read_count + 1
        FROM unnest($7::bigint[], $8::bigint[]) AS a(lo, hi)
        WHERE m.app_id = $1 AND m.gid = $2 AND m.seq BETWEEN a.lo AND a.hi AND m.receipt AND m.sender <> $9
@@ -77,6 +96,11 @@ export class PgGroupReceipts implements GroupReceiptStore {
         added.map((r) => r.lo),
         added.map((r) => r.hi),
         reader,
+        merged.map((r) => nodeOf(r.lo, r.hi)),
+        gaps.map((r) => r.lo),
+        left.map((r) => r.lo),
+        left.map((r) => r.hi),
+        left.map((r) => nodeOf(r.lo, r.hi)),
       ],
     )
     return (rows as { seq: number; read_count: number; audience: number; recalled: boolean }[])
@@ -103,30 +127,92 @@ export class PgGroupReceipts implements GroupReceiptStore {
     seq: number,
     q: { read: boolean; after: number; limit: number },
   ): Promise<ReceiptPage | undefined> {
-    // The audience is the memberships numbered below member_bound (they joined before the send and
-    // have not left), minus the sender. Each is checked against its one range that could hold seq;
-    // the scan stops as soon as the page and one more member are found. `msg` decides "no receipt".
-    const { rows } = await this.#db.query<{ no: number | null; user: UserId | null }>(
-      `WITH msg AS (
-         SELECT gid, sender, member_bound FROM group_messages
-         WHERE app_id = $1 AND gid = ${GID} AND seq = $3 AND receipt AND NOT recalled),
-       page AS (
-         SELECT m.member_no AS no, m.user_id AS "user" FROM group_members m, msg
-         WHERE m.app_id = $1 AND m.gid = msg.gid AND m.member_no > $4 AND m.member_no < msg.member_bound
-           AND m.user_id <> msg.sender
-           AND (coalesce((SELECT r.hi FROM group_read_ranges r
-                 WHERE r.app_id = $1 AND r.gid = m.gid AND r.member_no = m.member_no AND r.lo <= $3
-                 ORDER BY r.lo DESC LIMIT 1), 0) >= $3) = $5
-         ORDER BY m.member_no LIMIT $6)
-       SELECT page.no, page."user" FROM msg LEFT JOIN page ON true ORDER BY page.no`,
-      [this.#app, groupId, seq, q.after, q.read, q.limit + 1],
+    const found = await this.#db.query<MessageRow>(
+      `SELECT gid, sender, member_bound, audience, read_count FROM group_messages
+       WHERE app_id = $1 AND gid = ${GID} AND seq = $3 AND receipt AND NOT recalled`,
+      [this.#app, groupId, seq],
     )
-    if (rows.length === 0) return undefined
-    const found = rows.filter((r) => r.no !== null) as { no: number; user: UserId }[]
-    const page = found.slice(0, q.limit)
+    const msg = found.rows[0]
+    if (msg === undefined) return undefined
+    const matches = q.read ? msg.read_count : msg.audience - msg.read_count
+    const plan = detailPlan({ matches, audience: msg.audience, limit: q.limit })
+    const rows =
+      matches === 0 ? [] : plan === 'scan' ? await this.#scan(seq, msg, q) : await this.#stab(seq, msg, q)
+    const page = rows.slice(0, q.limit)
     return {
       members: page.map((r) => r.user),
-      next: found.length > q.limit ? page[page.length - 1]!.no : undefined,
+      next: rows.length > q.limit ? page[page.length - 1]!.no : undefined,
     }
   }
+
+  /**
+   * The audience is the memberships numbered below member_bound (they joined before the send and
+   * have not left), minus the sender. Each is checked against its one range that could hold seq;
+   * the scan stops as soon as the page and one more member are found.
+   */
+  async #scan(seq: number, msg: MessageRow, q: PageQuery): Promise<MemberHit[]> {
+    const { rows } = await this.#db.query<MemberHit>(
+      `SELECT m.member_no AS no, m.user_id AS "user" FROM group_members m
+       WHERE m.app_id = $1 AND m.gid = $2 AND m.member_no > $4 AND m.member_no < $5 AND m.user_id <> $6
+         AND (coalesce((SELECT r.hi FROM group_read_ranges r
+               WHERE r.app_id = $1 AND r.gid = m.gid AND r.member_no = m.member_no AND r.lo <= $3
+               ORDER BY r.lo DESC LIMIT 1), 0) >= $3) = $7
+       ORDER BY m.member_no LIMIT $8`,
+      [this.#app, msg.gid, seq, q.after, msg.member_bound, msg.sender, q.read, q.limit + 1],
+    )
+    return rows
+  }
+
+  /**
+   * Every membership whose read range (or unread stretch) contains seq, through the interval
+   * nodes on seq's path (one index range scan per node, each returning only matches), then the
+   * first of them in membership order.
+   */
+  async #stab(seq: number, msg: MessageRow, q: PageQuery): Promise<MemberHit[]> {
+    const table = q.read ? 'group_read_ranges' : 'group_unread_gaps'
+    const stabs = stabsOf(seq)
+    const { rows } = await this.#db.query<MemberHit>(
+      `WITH hits AS (
+         SELECT r.member_no FROM unnest($3::bigint[]) AS n(node)
+         JOIN ${table} r ON r.app_id = $1 AND r.gid = $2 AND r.node = n.node AND r.lo <= $5
+         UNION ALL
+         SELECT r.member_no FROM unnest($4::bigint[]) AS n(node)
+         JOIN ${table} r ON r.app_id = $1 AND r.gid = $2 AND r.node = n.node AND r.hi >= $5)
+       SELECT m.member_no AS no, m.user_id AS "user" FROM hits
+       JOIN group_members m ON m.app_id = $1 AND m.gid = $2 AND m.member_no = hits.member_no
+       WHERE hits.member_no > $6 AND hits.member_no < $7 AND m.user_id <> $8
+       ORDER BY hits.member_no LIMIT $9`,
+      [
+        this.#app,
+        msg.gid,
+        stabs.filter((x) => x.byLo).map((x) => x.node),
+        stabs.filter((x) => !x.byLo).map((x) => x.node),
+        seq,
+        q.after,
+        msg.member_bound,
+        msg.sender,
+        q.limit + 1,
+      ],
+    )
+    return rows
+  }
+}
+
+interface MessageRow {
+  gid: number
+  sender: string
+  member_bound: number
+  audience: number
+  read_count: number
+}
+
+interface PageQuery {
+  read: boolean
+  after: number
+  limit: number
+}
+
+interface MemberHit {
+  no: number
+  user: UserId
 }

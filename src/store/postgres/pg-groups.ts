@@ -5,6 +5,7 @@
  * sends of one group commit in seq order. Membership changes take the same lock first (see
  * `groupRow`), so each message's audience and each membership's join seq agree exactly.
  */
+import { unreadFrom } from '../../domain/read-state/interval-nodes.js'
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { GroupId } from '../../domain/groups/group-id.js'
 import type { Priority } from '../../domain/groups/limits.js'
@@ -64,6 +65,7 @@ export class PgGroups implements GroupStore {
     // gids are never reused, so read ranges an acknowledgement in flight adds after this are unreachable.
     const { rows } = await this.#db.query<{ user_id: UserId }>(
       `WITH r AS (DELETE FROM group_read_ranges WHERE app_id = $1 AND gid = $2),
+         ug AS (DELETE FROM group_unread_gaps WHERE app_id = $1 AND gid = $2),
          msg AS (DELETE FROM group_messages WHERE app_id = $1 AND gid = $2),
          g AS (DELETE FROM groups WHERE app_id = $1 AND gid = $2),
          m AS (DELETE FROM group_members WHERE app_id = $1 AND gid = $2 RETURNING member_no, user_id)
@@ -88,6 +90,7 @@ export class PgGroups implements GroupStore {
     const unique = [...new Map(members.map((m) => [m.userId, m])).values()]
     if (unique.length === 0) return []
     // Membership numbers are allocated under the group lock; they order pages and bound audiences.
+    const unread = unreadFrom(g.last_seq)
     const { rows } = await this.#db.query<{ user_id: UserId }>(
       `WITH fresh AS (
          SELECT u.id, u.role, u.ord FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS u(id, role, ord)
@@ -99,9 +102,22 @@ export class PgGroups implements GroupStore {
        ins AS (
          INSERT INTO group_members (app_id, gid, member_no, user_id, role, join_seq, join_time)
          SELECT $1, $2, g.first + row_number() OVER (ORDER BY fresh.ord) - 1, fresh.id, fresh.role, g.last_seq, $5
-         FROM fresh, g RETURNING member_no, user_id)
+         FROM fresh, g RETURNING member_no, user_id),
+       gap AS (
+         INSERT INTO group_unread_gaps (app_id, gid, member_no, lo, hi, node)
+         SELECT $1, $2, ins.member_no, $6, $7, $8 FROM ins)
        SELECT user_id FROM ins ORDER BY member_no`,
-      [this.#app, g.gid, unique.map((m) => m.userId), unique.map((m) => m.role), joinTime],
+      // The group row is locked, so its last_seq is the join seq of every membership added here.
+      [
+        this.#app,
+        g.gid,
+        unique.map((m) => m.userId),
+        unique.map((m) => m.role),
+        joinTime,
+        unread.lo,
+        unread.hi,
+        unread.node,
+      ],
     )
     return rows.map((r) => r.user_id)
   }
@@ -126,6 +142,9 @@ export class PgGroups implements GroupStore {
        rr AS (
          DELETE FROM group_read_ranges r USING gone
          WHERE r.app_id = $1 AND r.gid = $2 AND r.member_no = gone.member_no RETURNING r.lo, r.hi, gone.user_id),
+       ug AS (
+         DELETE FROM group_unread_gaps u USING gone
+         WHERE u.app_id = $1 AND u.gid = $2 AND u.member_no = gone.member_no),
        aud AS (
          SELECT m.seq, count(*) AS n FROM group_messages m JOIN gone ON m.seq > gone.join_seq AND m.sender <> gone.user_id
          WHERE m.app_id = $1 AND m.gid = $2 AND m.receipt GROUP BY m.seq),

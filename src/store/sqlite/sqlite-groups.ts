@@ -11,6 +11,7 @@ import type {
   RecallOutcome,
   StoredGroupMessage,
 } from '../groups.js'
+import { unreadFrom } from '../../domain/read-state/interval-nodes.js'
 import { toGroup } from '../rows/group-rows.js'
 import { groupRow, memberRow } from './sqlite-group-rows.js'
 import type { Statements } from './statements.js'
@@ -59,7 +60,13 @@ export class SqliteGroups implements GroupStore {
       .get('SELECT user_id FROM group_members WHERE app_id = ? AND gid = ? ORDER BY member_no')
       .pluck()
       .all(this.#app, g.gid) as UserId[]
-    for (const table of ['group_read_ranges', 'group_messages', 'group_members', 'groups']) {
+    for (const table of [
+      'group_read_ranges',
+      'group_unread_gaps',
+      'group_messages',
+      'group_members',
+      'groups',
+    ]) {
       this.#s.get(`DELETE FROM ${table} WHERE app_id = ? AND gid = ?`).run(this.#app, g.gid)
     }
     return members
@@ -91,7 +98,14 @@ export class SqliteGroups implements GroupStore {
       `INSERT INTO group_members (app_id, gid, member_no, user_id, role, join_seq, join_time)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     )
-    fresh.forEach((m, i) => insert.run(this.#app, g.gid, first + i, m.userId, m.role, g.last_seq, joinTime))
+    const gap = this.#s.get(
+      'INSERT INTO group_unread_gaps (app_id, gid, member_no, lo, hi, node) VALUES (?, ?, ?, ?, ?, ?)',
+    )
+    const unread = unreadFrom(g.last_seq)
+    fresh.forEach((m, i) => {
+      insert.run(this.#app, g.gid, first + i, m.userId, m.role, g.last_seq, joinTime)
+      gap.run(this.#app, g.gid, first + i, unread.lo, unread.hi, unread.node)
+    })
     return fresh.map((m) => m.userId)
   }
 
@@ -117,9 +131,11 @@ export class SqliteGroups implements GroupStore {
          WHERE app_id = ? AND gid = ? AND seq BETWEEN ? AND ? AND receipt = 1 AND sender <> ?`,
       )
       for (const r of ranges) unread.run(this.#app, g.gid, r.lo, r.hi, userId)
-      this.#s
-        .get('DELETE FROM group_read_ranges WHERE app_id = ? AND gid = ? AND member_no = ?')
-        .run(this.#app, g.gid, m.member_no)
+      for (const table of ['group_read_ranges', 'group_unread_gaps']) {
+        this.#s
+          .get(`DELETE FROM ${table} WHERE app_id = ? AND gid = ? AND member_no = ?`)
+          .run(this.#app, g.gid, m.member_no)
+      }
       this.#s
         .get('DELETE FROM group_members WHERE app_id = ? AND gid = ? AND member_no = ?')
         .run(this.#app, g.gid, m.member_no)

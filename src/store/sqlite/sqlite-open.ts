@@ -65,10 +65,14 @@ export function lockDataFolder(dir: string): DataFolderLock {
 }
 
 /** Opens (or creates) the database file; a start-up failure is one clear line. */
-export function openDatabase(path: string, configure: (db: Database.Database) => void): Database.Database {
+export function openDatabase(
+  path: string,
+  configure: (db: Database.Database) => void,
+  open: (path: string) => Database.Database = (p) => new Database(p),
+): Database.Database {
   let db: Database.Database | undefined
   try {
-    db = new Database(path)
+    db = open(path)
     configure(db)
     return db
   } catch (e) {

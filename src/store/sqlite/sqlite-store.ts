@@ -1,17 +1,15 @@
 /**
- * The embedded store: one better-sqlite3 connection in WAL mode with group commit.
- *
- * Every `transaction()` asked for during one turn of the event loop joins one SQLite transaction;
- * each runs inside its own SAVEPOINT, so a failing one rolls back alone, and all of them resolve
- * only after the shared COMMIT. A transaction per request would throw most of the machine away
- * (design.md "The write path": 21k vs 55k requests/s), and answering after COMMIT keeps the
- * durability promise: `default` survives a killed process (WAL, synchronous=NORMAL), `strict`
- * survives power loss (synchronous=FULL, one fsync per batch).
+ * The embedded store: one better-sqlite3 connection in WAL mode with group commit (sqlite-batch.ts):
+ * the transactions asked for during one turn of the event loop share one SQLite transaction and
+ * resolve only after its COMMIT. `default` durability survives a killed process (WAL,
+ * synchronous=NORMAL), `strict` survives power loss (synchronous=FULL, one fsync per batch).
  */
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import type { Durability } from '../../config/config.js'
 import type { OutboxBacklog, ReadTx, Store, StoreDescription, StoreObserver, Tx } from '../store.js'
+import { GroupCommit } from './sqlite-batch.js'
+import { WriteHealth } from './sqlite-health.js'
 import { migrateSqlite } from './sqlite-migrate.js'
 import { SqliteAccounts } from './sqlite-accounts.js'
 import { SqliteC2C } from './sqlite-c2c.js'
@@ -30,12 +28,8 @@ export interface SqliteStoreOptions {
   durability: Durability
   /** Most transactions in one batch; a longer queue is committed in several. */
   maxBatch?: number
-}
-
-interface Job {
-  work: () => unknown
-  resolve: (value: unknown) => void
-  reject: (reason: unknown) => void
+  /** Opens the connection; tests wrap it to inject faults. */
+  open?: (path: string) => Database.Database
 }
 
 export class SqliteStore implements Store {
@@ -43,14 +37,12 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database
   readonly #lock: DataFolderLock | undefined
   readonly #statements: Statements
-  readonly #maxBatch: number
   readonly #signal = new OutboxSignal()
+  readonly #health = new WriteHealth()
+  readonly #batch: GroupCommit
   readonly deliveryQueue: SqliteDeliveryQueue
   readonly #path: string
   #observer: StoreObserver | undefined
-  #queue: Job[] = []
-  #scheduled = false
-  #running: Promise<void> | undefined
   #closed = false
 
   constructor(options: SqliteStoreOptions) {
@@ -61,21 +53,32 @@ export class SqliteStore implements Store {
     }
     this.#path = path
     try {
-      this.#db = openDatabase(path, (db) => {
-        db.pragma('journal_mode = WAL')
-        db.pragma(`synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`)
-        db.pragma('foreign_keys = ON')
-        db.pragma('busy_timeout = 5000')
-        db.pragma('cache_size = -65536')
-        db.pragma('temp_store = MEMORY')
-        migrateSqlite(db)
-      })
+      this.#db = openDatabase(
+        path,
+        (db) => {
+          db.pragma('journal_mode = WAL')
+          db.pragma(`synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`)
+          db.pragma('foreign_keys = ON')
+          db.pragma('busy_timeout = 5000')
+          db.pragma('cache_size = -65536')
+          db.pragma('temp_store = MEMORY')
+          migrateSqlite(db)
+        },
+        options.open,
+      )
     } catch (e) {
       this.#lock?.release()
       throw e
     }
     this.#statements = new Statements(this.#db)
-    this.#maxBatch = options.maxBatch ?? 2000
+    this.#batch = new GroupCommit(this.#db, {
+      maxBatch: options.maxBatch ?? 2000,
+      health: this.#health,
+      onCommit: (jobs, seconds) => {
+        this.#observer?.batch(jobs, seconds)
+        this.#signal.flush()
+      },
+    })
     this.deliveryQueue = new SqliteDeliveryQueue(this.#statements, (work) => this.#submit(work), this.#signal)
   }
 
@@ -92,18 +95,23 @@ export class SqliteStore implements Store {
    */
   read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'))
-    if (!this.#db.inTransaction) return fn(this.#txFor(sdkAppId))
-    const batchEnd = this.#running ?? new Promise<void>((resolve) => setImmediate(resolve))
-    return batchEnd.then(() => this.read(sdkAppId, fn))
+    if (this.#db.inTransaction) {
+      const batchEnd = this.#batch.running
+      if (batchEnd !== undefined) return batchEnd.then(() => this.read(sdkAppId, fn))
+      // No batch runs, yet a transaction is open: a rollback failed; end it or say why not.
+      const stuck = this.#batch.recover()
+      if (stuck !== undefined) return Promise.reject(stuck as Error)
+    }
+    return fn(this.#txFor(sdkAppId)).catch((e: unknown) => {
+      this.#health.failed(e)
+      throw e
+    })
   }
 
   /** Queues `work` for the next batch; it resolves after the batch commits. */
   #submit<T>(work: () => T | Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'))
-    return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ work, resolve: resolve as (v: unknown) => void, reject })
-      this.#schedule()
-    })
+    return this.#batch.submit(work)
   }
 
   resetApp(sdkAppId: number): Promise<void> {
@@ -139,15 +147,36 @@ export class SqliteStore implements Store {
     this.#observer = observer
   }
 
+  /**
+   * Rejects with the reason while writes fail for a reason of the store (disk full, I/O error):
+   * then each check tries a small write of its own, so the store reports healthy again as soon as
+   * writes commit, with or without other traffic.
+   */
   async check(): Promise<void> {
-    this.#db.prepare('SELECT 1').get()
+    if (this.#closed) throw new Error('the store is closed')
+    if (this.#health.failure === undefined) {
+      this.#statements.get('SELECT 1').get()
+      return
+    }
+    try {
+      await this.#submit(() =>
+        this.#statements
+          .get(
+            `INSERT INTO store_probe (id, written_ms) VALUES (1, ?)
+             ON CONFLICT (id) DO UPDATE SET written_ms = excluded.written_ms`,
+          )
+          .run(Date.now()),
+      )
+    } catch {
+      // The batch has recorded why the probe failed; the answer below gives that reason.
+    }
+    const failure = this.#health.failure
+    if (failure !== undefined) throw new Error(`writes are failing: ${failure}`)
   }
 
   async close(): Promise<void> {
     this.#closed = true
-    while (this.#running !== undefined || this.#queue.length > 0) {
-      await (this.#running ?? this.#flush())
-    }
+    await this.#batch.drain()
     this.#db.close()
     this.#lock?.release()
   }
@@ -155,19 +184,6 @@ export class SqliteStore implements Store {
   /** Direct access for tests and tools that inspect the database; not for handlers. */
   get database(): Database.Database {
     return this.#db
-  }
-
-  #schedule(): void {
-    if (this.#scheduled || this.#running !== undefined) return
-    this.#scheduled = true
-    // setImmediate runs after the poll phase, so every request parsed in this turn joins the batch.
-    setImmediate(() => {
-      this.#scheduled = false
-      this.#running = this.#flush().finally(() => {
-        this.#running = undefined
-        if (this.#queue.length > 0) this.#schedule()
-      })
-    })
   }
 
   #txFor(sdkAppId: number): Tx {
@@ -179,45 +195,5 @@ export class SqliteStore implements Store {
       outbox: new SqliteOutbox(this.#statements, sdkAppId, this.#signal),
       deliveries: new SqliteDeliveryLog(this.#statements, sdkAppId, this.#signal),
     }
-  }
-
-  async #flush(): Promise<void> {
-    const jobs = this.#queue.splice(0, this.#maxBatch)
-    if (jobs.length === 0) return
-    const outcomes: { ok: boolean; value: unknown }[] = []
-    const db = this.#db
-    const began = performance.now()
-    try {
-      db.exec('BEGIN IMMEDIATE')
-    } catch (e) {
-      for (const job of jobs) job.reject(e)
-      return
-    }
-    for (const job of jobs) {
-      db.exec('SAVEPOINT job')
-      try {
-        const value = await job.work()
-        db.exec('RELEASE job')
-        outcomes.push({ ok: true, value })
-      } catch (e) {
-        db.exec('ROLLBACK TO job')
-        db.exec('RELEASE job')
-        outcomes.push({ ok: false, value: e })
-      }
-    }
-    try {
-      db.exec('COMMIT')
-    } catch (e) {
-      if (db.inTransaction) db.exec('ROLLBACK')
-      for (const job of jobs) job.reject(e)
-      return
-    }
-    this.#observer?.batch(jobs.length, (performance.now() - began) / 1000)
-    jobs.forEach((job, i) => {
-      const o = outcomes[i]!
-      if (o.ok) job.resolve(o.value)
-      else job.reject(o.value)
-    })
-    this.#signal.flush()
   }
 }
