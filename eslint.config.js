@@ -19,6 +19,27 @@ export default tseslint.config(
     },
   },
   {
+    // The web console runs in the browser, as plain modules with no build step.
+    files: ['src/console/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'document',
+          'location',
+          'history',
+          'sessionStorage',
+          'EventSource',
+          'fetch',
+          'URLSearchParams',
+          'FormData',
+          'Node',
+          'confirm',
+          'window',
+        ].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['src/config/**', 'test/**', 'bench/**', 'scripts/**', 'examples/**', 'vitest.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -48,6 +48,7 @@ async function run(label: string, durability: 'default' | 'strict'): Promise<voi
         cloudCustomData: '',
         needReadReceipt: true,
         senderSees: true,
+        uncounted: undefined,
         counted: true,
       })
       await tx.outbox.enqueue({

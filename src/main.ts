@@ -16,6 +16,13 @@ import { createV4Handler } from './gateway/handler.js'
 import { LocalRateLimiter, type RateLimiter } from './gateway/rate-limit.js'
 import { addHealthRoute } from './gateway/health.js'
 import { addOwnApiRoutes } from './gateway/own-api.js'
+import { commands as commandTable } from './api/commands.js'
+import { mountInspector } from './inspector/mount.js'
+import { loadDocument } from './inspector/test-support.js'
+import { parseFixtures } from './inspector/fixture-format.js'
+import { ConfigError } from './config/load.js'
+import { TencentError } from './domain/codes.js'
+import { readFileSync } from 'node:fs'
 import { RedisRateLimiter } from './gateway/redis-rate-limit.js'
 import { Routes, text } from './gateway/routes.js'
 import { createHttpServer } from './gateway/server.js'
@@ -41,6 +48,35 @@ export interface StartOptions {
   commands?: ReadonlyMap<string, Command>
   /** Adds routes beside receiptd's own `/api`, `/healthz` and `/metrics`. */
   routes?: (routes: Routes, server: { store: Store; apps: readonly AppConfig[] }) => void
+  /**
+   * A fixture file (docs/fixtures.md) that replaces the data of the first app at start (the
+   * development app when none is configured); the app must allow test support.
+   */
+  fixturesFile?: string
+}
+
+/** Replaces the first app's data with a fixture file, or fails start-up naming the file. */
+async function loadFixturesFile(store: Store, app: AppConfig, file: string, clock: Clock): Promise<void> {
+  if (app.testSupport !== true) {
+    throw new ConfigError(
+      `--fixtures: app ${app.sdkAppId} does not allow it; set testSupport: true in its config`,
+    )
+  }
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    throw new ConfigError(`--fixtures ${file}: ${(e as Error).message}`)
+  }
+  try {
+    const doc = parseFixtures(text)
+    await store.resetApp(app.sdkAppId)
+    await importAdmins(store, [app], clock)
+    await loadDocument(store, clock, app, doc)
+  } catch (e) {
+    if (e instanceof TencentError) throw new ConfigError(`--fixtures ${file}: ${e.info}`)
+    throw e
+  }
 }
 
 /** Connections kept per callback origin by each of the two pools. */
@@ -127,6 +163,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   })
   try {
     await importAdmins(store, apps, clock)
+    if (options.fixturesFile !== undefined)
+      await loadFixturesFile(store, apps[0]!, options.fixturesFile, clock)
     await dispatcher.start()
     const verifier = new UserSigVerifier()
     const handleV4 = createV4Handler({
@@ -142,6 +180,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const routes = new Routes()
     addHealthRoute(routes, store, repeats)
     addOwnApiRoutes(routes, { apps, store, clock, verifier })
+    mountInspector(routes, {
+      apps,
+      store,
+      clock,
+      verifier,
+      commands: (options.commands ?? commandTable).values(),
+      version: VERSION,
+    })
     routes.add('GET', '/metrics', async () =>
       text(200, metrics.registry.contentType, await metrics.registry.metrics()),
     )

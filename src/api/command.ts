@@ -51,6 +51,8 @@ export interface Command {
   name: string
   /** Tencent's documented calls per second for this command (spec §1.4). */
   perSecond: number
+  /** The request fields it declares, in the order they are checked (for the OpenAPI description). */
+  fields: readonly string[]
   run(body: JsonObject, ctx: CommandContext): Promise<CommandResult>
 }
 
@@ -65,6 +67,7 @@ export function command<S extends Record<string, Field<unknown>>>(spec: {
     service: spec.service,
     name: spec.name,
     perSecond: spec.perSecond,
+    fields: Object.keys(spec.request),
     run: (body, ctx) => spec.run(readFields(body, spec.request), ctx),
   }
 }

@@ -13,6 +13,20 @@ function callableUrl(url: string): string {
   return url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:')
 }
 
+/**
+ * The console, signed in as the app's admin. The sign-in rides in the fragment, which the browser
+ * never sends to a server, and the page moves it to the tab's session storage at once.
+ */
+export function consoleLink(
+  url: string,
+  app: AppConfig,
+  admin: string,
+  usersig: string,
+  to = '/accounts/alice',
+): string {
+  return `${url}/console/#sdkappid=${app.sdkAppId}&identifier=${encodeURIComponent(admin)}&usersig=${usersig}&to=${to}`
+}
+
 export function banner(
   url: string,
   app: AppConfig,
@@ -50,6 +64,9 @@ export function banner(
     '',
     '  Try it:',
     `  curl -s -X POST "${callableUrl(url)}/v4/im_open_login_svc/account_import?${query}" -d '{"UserID":"alice"}'`,
+    '',
+    '  Then watch it in the console (signed in by this link; keep it private like the UserSig):',
+    `  ${consoleLink(callableUrl(url), app, admin, usersig)}`,
     '',
     '',
   ].join('\n')

@@ -67,11 +67,14 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride()
 
-serveOptions(program.command('serve').description('start the server').exitOverride()).action(
-  async (opts: ConfigFlags) => {
-    await serve(load(opts), fail)
-  },
-)
+serveOptions(program.command('serve').description('start the server').exitOverride())
+  .option(
+    '--fixtures <file>',
+    "replace the first app's data with a fixture file (JSON or YAML, docs/fixtures.md) at start",
+  )
+  .action(async (opts: ConfigFlags & { fixtures?: string }) => {
+    await serve(load(opts), fail, opts.fixtures)
+  })
 
 program
   .command('usersig')

@@ -12,13 +12,17 @@ import { startServer, type ReceiptdServer } from '../main.js'
 import { banner } from './banner.js'
 import { EXIT } from './exit-codes.js'
 
-export async function serve(config: Config, fail: (e: unknown) => never): Promise<void> {
+export async function serve(
+  config: Config,
+  fail: (e: unknown) => never,
+  fixturesFile?: string,
+): Promise<void> {
   const out = openSink(1, { maxBufferBytes: config.log.bufferBytes })
   const logger = createLogger(config.log.level, { format: config.log.format, sink: out })
   const startedMs = Date.now()
   let server: ReceiptdServer
   try {
-    server = await startServer(config, { logger })
+    server = await startServer(config, { logger, ...(fixturesFile !== undefined && { fixturesFile }) })
   } catch (e) {
     fail(e)
   }

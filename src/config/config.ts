@@ -68,6 +68,11 @@ export interface AppConfig {
    * A type left out answers 10059 on the receipt APIs; AVChatRoom and Community can never be listed.
    */
   groupReceiptTypes: readonly ReceiptCapableType[]
+  /**
+   * Allows `POST /api/apps/<id>/reset` and `…/fixtures`, which wipe or load the app's data: on for
+   * the development app, off unless set for configured apps.
+   */
+  testSupport?: boolean
 }
 
 export interface ServerConfig {

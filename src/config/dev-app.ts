@@ -35,6 +35,8 @@ function devApp(sdkAppId: number, secretKey: string, admins: readonly string[]):
     callback: undefined,
     limits: { ...defaultLimits },
     groupReceiptTypes: defaultGroupReceiptTypes,
+    // Made for trying things out: its data may be reset and loaded from fixtures.
+    testSupport: true,
   }
 }
 

@@ -88,7 +88,15 @@ function groupReceiptTypes(v: unknown, at: string): ReceiptCapableType[] {
 
 function parseApp(raw: unknown, at: string): AppConfig {
   if (!isObj(raw)) throw new ConfigError(`${at}: expected an object with sdkAppId and secretKey`)
-  checkKeys(raw, at, ['sdkAppId', 'secretKey', 'admins', 'callback', 'limits', 'groupReceiptTypes'])
+  checkKeys(raw, at, [
+    'sdkAppId',
+    'secretKey',
+    'admins',
+    'callback',
+    'limits',
+    'groupReceiptTypes',
+    'testSupport',
+  ])
   const admins = raw.admins === undefined ? ['administrator'] : raw.admins
   if (!Array.isArray(admins) || admins.length === 0 || admins.length > MAX_ADMINS) {
     throw new ConfigError(`${at}.admins: expected a list of 1 to ${MAX_ADMINS} UserIDs`)
@@ -126,7 +134,14 @@ function parseApp(raw: unknown, at: string): AppConfig {
       raw.groupReceiptTypes === undefined
         ? [...defaultGroupReceiptTypes]
         : groupReceiptTypes(raw.groupReceiptTypes, `${at}.groupReceiptTypes`),
+    testSupport: testSupport(raw.testSupport, `${at}.testSupport`),
   }
+}
+
+function testSupport(v: unknown, at: string): boolean {
+  if (v === undefined) return false
+  if (typeof v !== 'boolean') throw new ConfigError(`${at}: expected true or false`)
+  return v
 }
 
 const FORMATS: Record<string, 'JSON' | 'YAML'> = { '.json': 'JSON', '.yaml': 'YAML', '.yml': 'YAML' }

@@ -10,6 +10,9 @@
  *   (design.md decision 16); events the app never receives are not written at all.
  * - `POST /api/apps/<sdkAppId>/webhooks/deliveries/<id>/retry` — sends an event again while it is
  *   in the log (60009 once it has been deleted).
+ *
+ * `signedRoute` gives other /api routes (the inspection API) the same checks; they may answer the
+ * envelope's fields, a document as it is, or a stream of server-sent events.
  */
 import type { AppConfig } from '../config/config.js'
 import type { Clock } from '../domain/clock.js'
@@ -18,7 +21,14 @@ import { deliveryStatuses, type Delivery } from '../store/deliveries.js'
 import type { Store } from '../store/store.js'
 import { afterEventCommands } from '../webhooks/events.js'
 import { failure, ok, type Envelope } from './envelope.js'
-import { json, type RouteRequest, type Routes } from './routes.js'
+import {
+  json,
+  type EventsAnswer,
+  type RouteHandler,
+  type RouteRequest,
+  type Routes,
+  type TextAnswer,
+} from './routes.js'
 import { parseQuery, readV4Params } from './url.js'
 import type { UserSigVerifier } from './usersig.js'
 
@@ -35,10 +45,61 @@ const MAX_PAGE = 100
 type Params = { sdkAppId: string; id?: string }
 type Handler = (app: AppConfig, query: Map<string, string>, params: Params) => Promise<Envelope>
 
+/** The caller's app, checked as the v4 gateway checks a call (spec §1.6 order and codes). */
+function authorize(
+  apps: ReadonlyMap<number, AppConfig>,
+  deps: Pick<OwnApiDeps, 'clock' | 'verifier'>,
+  req: RouteRequest<string>,
+): { app: AppConfig; query: Map<string, string> } {
+  const query = parseQuery(req.query)
+  const v4 = readV4Params(query)
+  if (v4.sdkAppIdRaw === undefined || v4.sdkAppIdRaw === '') throw new TencentError(60012)
+  const params = req.params as unknown as Params
+  const app = /^\d{1,10}$/.test(params.sdkAppId) ? apps.get(Number(params.sdkAppId)) : undefined
+  if (app === undefined) throw new TencentError(60006)
+  if (v4.sdkAppIdRaw !== String(app.sdkAppId)) {
+    throw new TencentError(60006, `sdkappid ${v4.sdkAppIdRaw} is not the app in the path`)
+  }
+  deps.verifier.verify(app, v4.identifier, v4.usersig, deps.clock.nowSeconds())
+  return { app, query }
+}
+
+/** What a signed route answers: the success envelope's fields, a document, or an event stream. */
+export type SignedAnswer = Record<string, unknown> | TextAnswer | EventsAnswer
+
+/** Envelope fields are PascalCase: a lower-case `kind` marks an answer of the routes table. */
+const isAnswer = (a: SignedAnswer): a is TextAnswer | EventsAnswer =>
+  (a.kind === 'text' && 'contentType' in a) || (a.kind === 'events' && typeof a.run === 'function')
+
+/**
+ * A route under `/api/apps/:sdkAppId/` with the checks of receiptd's own API: a refused caller, a
+ * TencentError or an unexpected failure is answered in the envelope, and a stream opens only for
+ * a checked caller.
+ */
+export function signedRoute(
+  deps: Pick<OwnApiDeps, 'apps' | 'clock' | 'verifier'>,
+  run: (app: AppConfig, query: Map<string, string>, req: RouteRequest<string>) => Promise<SignedAnswer>,
+): RouteHandler<string> {
+  const apps = new Map(deps.apps.map((a) => [a.sdkAppId, a]))
+  return async (req) => {
+    let sdkAppId: number | undefined
+    try {
+      const { app, query } = authorize(apps, deps, req)
+      sdkAppId = app.sdkAppId
+      const answer = await run(app, query, req)
+      return isAnswer(answer) ? { ...answer, sdkAppId } : json(200, ok(answer), { sdkAppId })
+    } catch (e) {
+      if (e instanceof TencentError) return json(200, failure(e.code, e.info), { sdkAppId })
+      req.log.error({ err: e }, 'unexpected failure while answering an /api request')
+      return json(200, failure(70500, codes[70500]), { sdkAppId })
+    }
+  }
+}
+
 /** Adds the routes of receiptd's own API to `routes`. */
 export function addOwnApiRoutes(routes: Routes, deps: OwnApiDeps): void {
   const apps = new Map(deps.apps.map((a) => [a.sdkAppId, a]))
-  const { store, clock, verifier } = deps
+  const { store, clock } = deps
 
   /** Checks the caller as the v4 gateway does, then runs `handler`; nothing thrown escapes. */
   const signed =
@@ -47,18 +108,9 @@ export function addOwnApiRoutes(routes: Routes, deps: OwnApiDeps): void {
       let envelope: Envelope
       let sdkAppId: number | undefined
       try {
-        const query = parseQuery(req.query)
-        const v4 = readV4Params(query)
-        if (v4.sdkAppIdRaw === undefined || v4.sdkAppIdRaw === '') throw new TencentError(60012)
-        const params = req.params as unknown as Params
-        const app = /^\d{1,10}$/.test(params.sdkAppId) ? apps.get(Number(params.sdkAppId)) : undefined
-        if (app === undefined) throw new TencentError(60006)
-        if (v4.sdkAppIdRaw !== String(app.sdkAppId)) {
-          throw new TencentError(60006, `sdkappid ${v4.sdkAppIdRaw} is not the app in the path`)
-        }
+        const { app, query } = authorize(apps, deps, req as RouteRequest<string>)
         sdkAppId = app.sdkAppId
-        verifier.verify(app, v4.identifier, v4.usersig, clock.nowSeconds())
-        envelope = await handler(app, query, params)
+        envelope = await handler(app, query, req.params as unknown as Params)
       } catch (e) {
         if (e instanceof TencentError) envelope = failure(e.code, e.info)
         else {

@@ -59,6 +59,7 @@ export interface TextAnswer extends AnswerNote {
   status: number
   contentType: string
   body: string
+  headers?: Record<string, string>
 }
 
 /** The open end of a server-sent event stream (text/event-stream). */
@@ -90,11 +91,17 @@ export const json = (status: number, body: unknown, note: AnswerNote = {}): Json
   ...note,
 })
 
-export const text = (status: number, contentType: string, body: string): TextAnswer => ({
+export const text = (
+  status: number,
+  contentType: string,
+  body: string,
+  headers?: Record<string, string>,
+): TextAnswer => ({
   kind: 'text',
   status,
   contentType,
   body,
+  ...(headers && { headers }),
 })
 
 export const events = (run: (stream: EventStream) => Promise<void>, note: AnswerNote = {}): EventsAnswer => ({

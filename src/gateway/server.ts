@@ -332,7 +332,7 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
       return false
     }
     if (answer.kind === 'text') {
-      x.write(answer.status, answer.contentType, answer.body)
+      x.write(answer.status, answer.contentType, answer.body, answer.headers)
       return false
     }
     // A stream's access line is written when it ends.

@@ -107,6 +107,9 @@ export interface Delivery {
   /** When it was delivered, failed for good or skipped. */
   finishedMs: number | undefined
   body: string
+  /** `ClientIP` and `OptPlatform` of the callback's query (spec §7.1). */
+  clientIp: string
+  optPlatform: string
   attempts: AttemptRecord[]
 }
 

@@ -10,6 +10,7 @@ import type { AccountReads, AccountStore } from './accounts.js'
 import type { C2CReads, C2CStore } from './c2c.js'
 import type { GroupReads, GroupReceiptReads, GroupReceiptStore, GroupStore } from './groups.js'
 import type { DeliveryLog, DeliveryLogReads, DeliveryQueue } from './deliveries.js'
+import type { InspectionReads, MaintenanceStore } from './inspection.js'
 import type { OutboxStore } from './outbox.js'
 
 /** The database cannot be reached or prepared; the CLI exits with code 3. */
@@ -54,6 +55,8 @@ export interface Tx {
   readonly groupReceipts: GroupReceiptStore
   readonly outbox: OutboxStore
   readonly deliveries: DeliveryLog
+  readonly inspection: InspectionReads
+  readonly maintenance: MaintenanceStore
 }
 
 /** One app's read-only view of the store: the reading half of each concern of `Tx`. */
@@ -63,6 +66,7 @@ export interface ReadTx {
   readonly groups: GroupReads
   readonly groupReceipts: GroupReceiptReads
   readonly deliveries: DeliveryLogReads
+  readonly inspection: InspectionReads
 }
 
 export interface Store {
@@ -91,6 +95,12 @@ export interface Store {
    */
   resetApp(sdkAppId: number): Promise<void>
   describe(): Promise<StoreDescription>
+  /**
+   * Calls `listener` after a commit that may have changed an app's data, with that app, or with
+   * undefined when a change was seen without knowing the app (another instance's commit). Returns
+   * the unsubscriber. Used to push live updates; never on the write path when nobody listens.
+   */
+  onCommit(listener: (sdkAppId: number | undefined) => void): () => void
   /** Pending outbox events per app that has any. */
   outboxBacklog(): Promise<OutboxBacklog[]>
   /** Connections of a pooled engine (PostgreSQL). */

@@ -12,15 +12,24 @@ const exec = promisify(execFile)
 const tmp = () => mkdtempSync(join(tmpdir(), 'receiptd-cli-'))
 
 describe('receiptd serve', () => {
-  it('prints a banner whose curl line imports an account when pasted, and stops on SIGTERM', async () => {
+  it('prints a banner whose curl line imports an account when pasted and whose console link shows it, and stops on SIGTERM', async () => {
     const child = spawnCli(['serve', '--memory', '--port', '0', '--log-level', 'warn'])
     try {
-      const out = await waitForOutput(child, /curl -s .*\n/)
+      const out = await waitForOutput(child, /\/console\/#.*\n/)
       expect(out).toMatch(/SDKAppID\s+1400000000/)
       expect(out).toMatch(/admin\s+administrator/)
       const curl = /^\s*(curl -s .*)$/m.exec(out)![1]!
       const { stdout } = await exec('bash', ['-c', curl])
       expect(JSON.parse(stdout)).toEqual({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 })
+      // The console link signs in as the admin (in the fragment) and opens the curl line's account.
+      const link = new URL(/^\s*(http:\/\/\S+\/console\/#\S+)$/m.exec(out)![1]!)
+      expect((await fetch(link)).headers.get('content-type')).toContain('text/html')
+      const sign = new URLSearchParams(link.hash.slice(1))
+      expect(sign.get('to')).toBe('/accounts/alice')
+      const alice = await fetch(
+        `${link.origin}/api/apps/${sign.get('sdkappid')}/accounts/alice?sdkappid=${sign.get('sdkappid')}&identifier=${sign.get('identifier')}&usersig=${sign.get('usersig')}`,
+      )
+      expect(await alice.json()).toMatchObject({ ErrorCode: 0, Account: { UserID: 'alice' } })
     } finally {
       child.kill('SIGTERM')
     }

@@ -43,6 +43,7 @@ export function testApp(overrides: Partial<AppConfig> = {}): AppConfig {
     callback: RECORDING_CALLBACK,
     limits: { ...defaultLimits, ratePerSecond: 0 },
     groupReceiptTypes: defaultGroupReceiptTypes,
+    testSupport: true,
     ...overrides,
   }
 }

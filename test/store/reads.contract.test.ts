@@ -24,6 +24,7 @@ function message(n: number): NewMessage {
     needReadReceipt: false,
     senderSees: true,
     counted: true,
+    uncounted: undefined,
   }
 }
 

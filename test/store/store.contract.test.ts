@@ -29,6 +29,7 @@ function c2c(from: UserId, to: UserId, msgTime: number, extra: Partial<NewMessag
     needReadReceipt: true,
     senderSees: true,
     counted: true,
+    uncounted: undefined,
     ...extra,
   }
 }
@@ -96,7 +97,7 @@ describe.each(STORES)('%s store', (kind) => {
     expect(await tx((x) => x.c2c.addMessage(m1))).toEqual({ added: false })
     await tx((x) => x.c2c.addMessage(c2c(A, B, 200)))
     await tx((x) => x.c2c.addMessage(c2c(C, B, 300)))
-    await tx((x) => x.c2c.addMessage(c2c(A, B, 250, { counted: false })))
+    await tx((x) => x.c2c.addMessage(c2c(A, B, 250, { counted: false, uncounted: 'no-unread' })))
     expect(await tx((x) => x.c2c.unreadTotal(B))).toBe(3)
     expect(await tx((x) => x.c2c.markRead(B, A, 150))).toEqual({ readTime: 150, readerUnreadTotal: 2 })
     expect(await tx((x) => x.c2c.markRead(B, A, 120))).toEqual({ readTime: 150, readerUnreadTotal: 2 })

@@ -5,7 +5,7 @@
  */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import { checkUserId } from '../../domain/accounts/user-id.js'
-import { countsAsUnread, MAX_BATCH_RECIPIENTS } from '../../domain/c2c/rules.js'
+import { unreadExclusion, MAX_BATCH_RECIPIENTS } from '../../domain/c2c/rules.js'
 import { TencentError } from '../../domain/codes.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
@@ -69,7 +69,7 @@ export const batchsendmsg = command({
           cloudCustomData: req.CloudCustomData,
           needReadReceipt: req.IsNeedReadReceipt,
           syncOtherMachine: req.SyncOtherMachine,
-          counted: countsAsUnread({ from, to, origin: 'send', noUnread, onlineOnly }),
+          exclusion: unreadExclusion({ from, to, origin: 'send', noUnread, onlineOnly }),
         })
         msgKey = message.msgKey
         const repeat = await tx.c2c.findSameSecond(from, to, req.MsgRandom, msgTime)

@@ -6,7 +6,12 @@
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { MsgElement } from '../../domain/c2c/msg-body.js'
 import { formatMsgKey, randomUint32, UINT32_MAX } from '../../domain/c2c/msg-key.js'
-import { MAX_MESSAGE_BYTES, messageBytes, type NewMessage } from '../../domain/c2c/rules.js'
+import {
+  MAX_MESSAGE_BYTES,
+  messageBytes,
+  type NewMessage,
+  type UnreadExclusion,
+} from '../../domain/c2c/rules.js'
 import { TencentError } from '../../domain/codes.js'
 import { f } from '../fields.js'
 
@@ -43,7 +48,8 @@ export interface MessageInput {
   cloudCustomData: string | undefined
   needReadReceipt: number | undefined
   syncOtherMachine: number | undefined
-  counted: boolean
+  /** Why the message never counts as unread; undefined when it counts. */
+  exclusion: UnreadExclusion | undefined
 }
 
 export function newMessage(i: MessageInput): NewMessage {
@@ -58,7 +64,8 @@ export function newMessage(i: MessageInput): NewMessage {
     cloudCustomData: i.cloudCustomData ?? '',
     needReadReceipt: i.needReadReceipt === 1,
     senderSees: i.syncOtherMachine !== 2,
-    counted: i.counted,
+    counted: i.exclusion === undefined,
+    uncounted: i.exclusion,
   }
 }
 

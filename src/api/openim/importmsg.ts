@@ -4,7 +4,7 @@
  * in either direction. Fires no webhook.
  */
 import { UINT32_MAX } from '../../domain/c2c/msg-key.js'
-import { countsAsUnread, importOrigin } from '../../domain/c2c/rules.js'
+import { unreadExclusion, importOrigin } from '../../domain/c2c/rules.js'
 import { TencentError } from '../../domain/codes.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
@@ -40,7 +40,7 @@ export const importmsg = command({
       cloudCustomData: req.CloudCustomData,
       needReadReceipt: undefined,
       syncOtherMachine: undefined,
-      counted: countsAsUnread({ from, to, origin, noUnread: false, onlineOnly: false }),
+      exclusion: unreadExclusion({ from, to, origin, noUnread: false, onlineOnly: false }),
     })
     await transaction(async (tx) => {
       const known = await tx.accounts.existing([from, to])

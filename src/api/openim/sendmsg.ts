@@ -6,7 +6,7 @@
  */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { MsgElement } from '../../domain/c2c/msg-body.js'
-import { countsAsUnread } from '../../domain/c2c/rules.js'
+import { unreadExclusion } from '../../domain/c2c/rules.js'
 import { TencentError } from '../../domain/codes.js'
 import { afterSendMsg } from '../../webhooks/c2c-events.js'
 import { command } from '../command.js'
@@ -51,7 +51,7 @@ export const sendmsg = command({
       cloudCustomData: req.CloudCustomData,
       needReadReceipt: req.IsNeedReadReceipt,
       syncOtherMachine: req.SyncOtherMachine,
-      counted: countsAsUnread({ from, to, origin: 'send', noUnread, onlineOnly }),
+      exclusion: unreadExclusion({ from, to, origin: 'send', noUnread, onlineOnly }),
     })
     const forbid = req.ForbidCallbackControl ?? []
     // Asked before the transaction: a transaction never waits on the network.

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest'
 import type { UserId } from '../accounts/user-id.js'
 import { checkMsgBody } from './msg-body.js'
 import { formatMsgKey, parseMsgKey, UINT32_MAX } from './msg-key.js'
-import { conversationKey, countsAsUnread, importOrigin, requestedReadTime } from './rules.js'
+import {
+  conversationKey,
+  importOrigin,
+  notUnreadReasons,
+  requestedReadTime,
+  unreadExclusion,
+} from './rules.js'
 
 describe('MsgKey', () => {
   it('parses what it formats, for every 32-bit part', () => {
@@ -32,12 +38,25 @@ describe('read and unread rules', () => {
 
   it('counts only messages to someone else without NoUnread, online-only or history import (decision 6)', () => {
     const base = { from: a, to: b, origin: 'send' as const, noUnread: false, onlineOnly: false }
-    expect(countsAsUnread(base)).toBe(true)
-    expect(countsAsUnread({ ...base, noUnread: true })).toBe(false)
-    expect(countsAsUnread({ ...base, onlineOnly: true })).toBe(false)
-    expect(countsAsUnread({ ...base, origin: 'import-history' })).toBe(false)
-    expect(countsAsUnread({ ...base, origin: 'import-realtime' })).toBe(true)
-    expect(countsAsUnread({ ...base, to: a })).toBe(false)
+    expect(unreadExclusion(base)).toBeUndefined()
+    expect(unreadExclusion({ ...base, noUnread: true })).toBe('no-unread')
+    expect(unreadExclusion({ ...base, onlineOnly: true })).toBe('online-only')
+    expect(unreadExclusion({ ...base, origin: 'import-history' })).toBe('import-history')
+    expect(unreadExclusion({ ...base, origin: 'import-realtime' })).toBeUndefined()
+    expect(unreadExclusion({ ...base, to: a })).toBe('self')
+  })
+
+  it("explains why a stored message is not part of a reader's unread count", () => {
+    const m = { from: b, to: a, counted: true, uncounted: undefined, recalled: false, msgTime: 100 }
+    expect(notUnreadReasons(m, a, 99)).toEqual([])
+    expect(notUnreadReasons(m, a, 100)).toEqual(['before-read-time'])
+    expect(notUnreadReasons(m, b, 0)).toEqual(['own'])
+    expect(notUnreadReasons({ ...m, recalled: true }, a, 0)).toEqual(['recalled'])
+    expect(notUnreadReasons({ ...m, counted: false, uncounted: 'no-unread' }, a, 0)).toEqual(['no-unread'])
+    expect(
+      notUnreadReasons({ ...m, counted: false, uncounted: 'import-history', recalled: true }, a, 200),
+    ).toEqual(['import-history', 'recalled', 'before-read-time'])
+    expect(notUnreadReasons({ ...m, counted: false }, a, 0)).toEqual(['not-counted'])
   })
 
   it('maps SyncFromOldSystem 1, 2 and 5 and nothing else', () => {

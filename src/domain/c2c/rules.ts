@@ -39,6 +39,8 @@ export interface NewMessage {
   senderSees: boolean
   /** Whether the message counts as unread for its recipient while it is after the read time. */
   counted: boolean
+  /** Why it does not count (undefined when it counts, or for a message stored before this was kept). */
+  uncounted: UnreadExclusion | undefined
 }
 
 export interface StoredMessage extends NewMessage {
@@ -46,18 +48,47 @@ export interface StoredMessage extends NewMessage {
   peerRead: boolean
 }
 
+/** Why a message never counts as unread, whatever the read time (design.md decision 6). */
+export type UnreadExclusion = 'self' | 'import-history' | 'no-unread' | 'online-only'
+
 /**
- * design.md decision 6: a message counts unless sent with `NoUnread`, online-only
- * (`MsgLifeTime: 0`), imported as history (`SyncFromOldSystem: 2`), or sent to oneself.
+ * design.md decision 6: a message counts unless sent to oneself, imported as history
+ * (`SyncFromOldSystem: 2`), sent with `NoUnread`, or online-only (`MsgLifeTime: 0`). The reason is
+ * kept with the message so an unread count can be explained later.
  */
-export function countsAsUnread(m: {
+export function unreadExclusion(m: {
   from: UserId
   to: UserId
   origin: Origin
   noUnread: boolean
   onlineOnly: boolean
-}): boolean {
-  return m.from !== m.to && m.origin !== 'import-history' && !m.noUnread && !m.onlineOnly
+}): UnreadExclusion | undefined {
+  if (m.from === m.to) return 'self'
+  if (m.origin === 'import-history') return 'import-history'
+  if (m.noUnread) return 'no-unread'
+  if (m.onlineOnly) return 'online-only'
+  return undefined
+}
+
+/**
+ * Why one stored message is not part of `reader`'s unread count of the conversation, given the
+ * conversation's read time; empty when it is counted. The store's counters follow the same rule
+ * (decisions 5, 6 and 14: the read time is inclusive).
+ */
+export type NotUnreadReason = 'own' | 'recalled' | 'before-read-time' | 'not-counted' | UnreadExclusion
+
+export function notUnreadReasons(
+  m: Pick<StoredMessage, 'from' | 'to' | 'counted' | 'uncounted' | 'recalled' | 'msgTime'>,
+  reader: UserId,
+  readTime: number,
+): NotUnreadReason[] {
+  const reasons: NotUnreadReason[] = []
+  if (m.from === reader) reasons.push('own')
+  // A message written before the reason was kept says only that it is not counted.
+  else if (!m.counted) reasons.push(m.uncounted ?? 'not-counted')
+  if (m.recalled) reasons.push('recalled')
+  if (m.msgTime <= readTime) reasons.push('before-read-time')
+  return reasons
 }
 
 /**

@@ -23,6 +23,10 @@ import { MigrationError } from '../migrations.js'
 import { migratePostgres, quoteIdent } from './pg-migrate.js'
 import { PgOutbox, type TxEffects } from './pg-outbox.js'
 import { CommitSignal, PgDeliveryLog, PgDeliveryQueue } from './pg-deliveries.js'
+import { CommitListeners } from '../commit-listeners.js'
+import { SqlInspection, type Dialect, type SqlRunner } from '../sql-inspection.js'
+import { SqlMaintenance } from '../sql-maintenance.js'
+import { PgChangeWatch } from './pg-change-watch.js'
 
 /** The query surface concerns use: a pooled client inside a transaction. */
 export interface Queryable {
@@ -63,6 +67,8 @@ export class PgStore implements Store {
   readonly kind = 'postgres' as const
   readonly #pool: pg.Pool
   readonly #signal = new CommitSignal()
+  readonly #commits = new CommitListeners()
+  readonly #watch: PgChangeWatch
   readonly #options: PgStoreOptions
   #observer: StoreObserver | undefined
   readonly deliveryQueue: PgDeliveryQueue
@@ -71,6 +77,7 @@ export class PgStore implements Store {
     this.#pool = pool
     this.#options = options
     this.deliveryQueue = new PgDeliveryQueue(pool, (fn) => this.#inTransaction(fn), this.#signal)
+    this.#watch = new PgChangeWatch(pool, () => this.#commits.emit(undefined))
   }
 
   /** Connects, creates the schema and migrates; a clear `StoreUnavailableError` when it cannot. */
@@ -119,12 +126,30 @@ export class PgStore implements Store {
         groupReceipts: new PgGroupReceipts(client, sdkAppId),
         outbox,
         deliveries: new PgDeliveryLog(client, sdkAppId, effects),
+        inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
+        maintenance: new SqlMaintenance(pgRunner(client), sdkAppId, PG_DIALECT),
       })
       await outbox.flush()
       return value
     })
     if (effects.outboxChanged) this.#signal.notify()
+    if (this.#commits.active) this.#commits.emit(sdkAppId)
     return result
+  }
+
+  /**
+   * This instance's commits are reported as they happen; other instances' are seen by a watch that
+   * runs only while someone listens (`PgChangeWatch`).
+   */
+  onCommit(listener: (sdkAppId: number | undefined) => void): () => void {
+    const off = this.#commits.subscribe(listener)
+    const offDeliveries = this.#signal.subscribe(() => listener(undefined))
+    this.#watch.retain()
+    return () => {
+      off()
+      offDeliveries()
+      this.#watch.release()
+    }
   }
 
   /**
@@ -142,6 +167,7 @@ export class PgStore implements Store {
         groups: new PgGroups(client, sdkAppId),
         groupReceipts: new PgGroupReceipts(client, sdkAppId),
         deliveries: new PgDeliveryLog(client, sdkAppId, { outboxChanged: false }),
+        inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
       })
       await client.query('COMMIT')
       return value
@@ -194,6 +220,7 @@ export class PgStore implements Store {
         await client.query(`DELETE FROM ${quoteIdent(table_name)} WHERE app_id = $1`, [sdkAppId])
       }
     })
+    if (this.#commits.active) this.#commits.emit(sdkAppId)
   }
 
   async describe(): Promise<StoreDescription> {
@@ -228,6 +255,22 @@ export class PgStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.#watch.stop()
     await this.#pool.end()
+  }
+}
+
+const PG_DIALECT: Dialect = {
+  true: 'true',
+  unread: 'counted AND NOT recalled',
+  forUpdate: ' FOR UPDATE',
+  // Kept as JSON text: a TEXT column cannot hold U+0000, its JSON escape can (0003_groups.sql).
+  groupCloudCustomData: (stored) => JSON.parse(stored) as string,
+}
+
+function pgRunner(db: Queryable): SqlRunner {
+  return {
+    all: async <R>(sql: string, params: readonly unknown[]) => (await db.query(sql, [...params])).rows as R[],
+    run: async (sql: string, params: readonly unknown[]) => (await db.query(sql, [...params])).rowCount ?? 0,
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { MsgKey } from '../../domain/c2c/msg-key.js'
-import type { StoredMessage } from '../../domain/c2c/rules.js'
+import type { StoredMessage, UnreadExclusion } from '../../domain/c2c/rules.js'
 
 type Flag = number | boolean
 
@@ -22,6 +22,7 @@ export interface MessageRow {
   recalled: Flag
   counted: Flag
   sender_sees: Flag
+  uncounted: string | null
 }
 
 /** A conversation is stored once, under its two UserIDs in sorted order (design.md decision 4). */
@@ -40,6 +41,7 @@ export function toMessage(r: MessageRow): StoredMessage {
     needReadReceipt: Boolean(r.need_receipt),
     senderSees: Boolean(r.sender_sees),
     counted: Boolean(r.counted),
+    uncounted: (r.uncounted ?? undefined) as UnreadExclusion | undefined,
     recalled: Boolean(r.recalled),
     peerRead: Boolean(r.peer_read),
   }

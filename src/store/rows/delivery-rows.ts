@@ -26,6 +26,8 @@ export interface LogRow {
   next_attempt_ms: number
   finished_ms: number | null
   body: string
+  client_ip: string
+  opt_platform: string
 }
 
 export interface AttemptRow {
@@ -54,7 +56,8 @@ export function toClaimed(row: DueRow): ClaimedEvent {
   }
 }
 
-export const LOG_COLUMNS = 'id, command, ordering_key, status, created_ms, next_attempt_ms, finished_ms, body'
+export const LOG_COLUMNS =
+  'id, command, ordering_key, status, created_ms, next_attempt_ms, finished_ms, body, client_ip, opt_platform'
 
 /** Log rows with their attempts (`attempts` in outbox_id, attempt order), in the rows' order. */
 export function toDeliveries(rows: readonly LogRow[], attempts: readonly AttemptRow[]): Delivery[] {
@@ -78,6 +81,8 @@ export function toDeliveries(rows: readonly LogRow[], attempts: readonly Attempt
     nextAttemptMs: r.status === 'pending' ? r.next_attempt_ms : undefined,
     finishedMs: r.finished_ms ?? undefined,
     body: r.body,
+    clientIp: r.client_ip,
+    optPlatform: r.opt_platform,
     attempts: byEvent.get(r.id)!,
   }))
 }

@@ -19,6 +19,8 @@ import type { Database, Statement } from 'better-sqlite3'
 import type { WriteHealth } from './sqlite-health.js'
 
 interface Job {
+  /** The app whose transaction this is; undefined for the dispatcher's own jobs. */
+  app: number | undefined
   work: () => unknown
   resolve: (value: unknown) => void
   reject: (reason: unknown) => void
@@ -28,8 +30,11 @@ export interface GroupCommitOptions {
   /** Most jobs in one batch; a longer queue is committed in several. */
   maxBatch: number
   health: WriteHealth
-  /** Called after every COMMIT, before the batch's jobs resolve, with its size and duration. */
-  onCommit(jobs: number, seconds: number): void
+  /**
+   * Called after every COMMIT, before the batch's jobs resolve, with its size, its duration and the
+   * apps whose transactions in it succeeded.
+   */
+  onCommit(jobs: number, seconds: number, apps: ReadonlySet<number>): void
 }
 
 /** Transaction control, compiled once (compiling it on every call cost more than running it). */
@@ -67,9 +72,9 @@ export class GroupCommit {
   }
 
   /** Queues `work` for a batch; it settles after that batch's COMMIT. */
-  submit<T>(work: () => T | Promise<T>): Promise<T> {
+  submit<T>(work: () => T | Promise<T>, app?: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ work, resolve: resolve as (v: unknown) => void, reject })
+      this.#queue.push({ app, work, resolve: resolve as (v: unknown) => void, reject })
       this.#schedule()
     })
   }
@@ -156,7 +161,8 @@ export class GroupCommit {
     }
     // Only a commit that wrote says the store writes again (an empty one touches no file).
     if (wrote) this.#options.health.committed()
-    this.#options.onCommit(jobs.length, (performance.now() - began) / 1000)
+    const apps = new Set(jobs.flatMap((j, i) => (j.app !== undefined && settled[i]!.ok ? [j.app] : [])))
+    this.#options.onCommit(jobs.length, (performance.now() - began) / 1000, apps)
     settled.forEach((o, i) => (o.ok ? jobs[i]!.resolve(o.value) : jobs[i]!.reject(o.value)))
   }
 

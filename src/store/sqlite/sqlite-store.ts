@@ -18,6 +18,9 @@ import { SqliteGroups } from './sqlite-groups.js'
 import { OutboxSignal, SqliteDeliveryLog, SqliteDeliveryQueue } from './sqlite-deliveries.js'
 import { SqliteOutbox } from './sqlite-outbox.js'
 import { Statements } from './statements.js'
+import { CommitListeners } from '../commit-listeners.js'
+import { SqlInspection, type Dialect, type SqlRunner } from '../sql-inspection.js'
+import { SqlMaintenance } from '../sql-maintenance.js'
 import { lockDataFolder, openDatabase, SQLITE_FILE, type DataFolderLock } from './sqlite-open.js'
 
 export { SQLITE_FILE } from './sqlite-open.js'
@@ -40,6 +43,8 @@ export class SqliteStore implements Store {
   readonly #signal = new OutboxSignal()
   readonly #health = new WriteHealth()
   readonly #batch: GroupCommit
+  readonly #commits = new CommitListeners()
+  readonly #runner: SqlRunner
   readonly deliveryQueue: SqliteDeliveryQueue
   readonly #path: string
   #observer: StoreObserver | undefined
@@ -74,16 +79,28 @@ export class SqliteStore implements Store {
     this.#batch = new GroupCommit(this.#db, {
       maxBatch: options.maxBatch ?? 2000,
       health: this.#health,
-      onCommit: (jobs, seconds) => {
+      onCommit: (jobs, seconds, apps) => {
         this.#observer?.batch(jobs, seconds)
         this.#signal.flush()
+        for (const app of apps) this.#commits.emit(app)
       },
     })
     this.deliveryQueue = new SqliteDeliveryQueue(this.#statements, (work) => this.#submit(work), this.#signal)
+    this.#runner = sqliteRunner(this.#statements)
   }
 
   transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.#submit(() => fn(this.#txFor(sdkAppId)))
+    return this.#submit(() => fn(this.#txFor(sdkAppId)), sdkAppId)
+  }
+
+  onCommit(listener: (sdkAppId: number | undefined) => void): () => void {
+    const off = this.#commits.subscribe(listener)
+    // Deliveries change outside any app's transaction: the dispatcher's signal covers them.
+    const offDeliveries = this.#signal.subscribe(() => listener(undefined))
+    return () => {
+      off()
+      offDeliveries()
+    }
   }
 
   /**
@@ -109,9 +126,9 @@ export class SqliteStore implements Store {
   }
 
   /** Queues `work` for the next batch; it resolves after the batch commits. */
-  #submit<T>(work: () => T | Promise<T>): Promise<T> {
+  #submit<T>(work: () => T | Promise<T>, app?: number): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'))
-    return this.#batch.submit(work)
+    return this.#batch.submit(work, app)
   }
 
   resetApp(sdkAppId: number): Promise<void> {
@@ -125,7 +142,7 @@ export class SqliteStore implements Store {
       for (const { name } of tables) {
         this.#db.prepare(`DELETE FROM "${name.replace(/"/g, '""')}" WHERE app_id = ?`).run(sdkAppId)
       }
-    })
+    }, sdkAppId)
   }
 
   async describe(): Promise<StoreDescription> {
@@ -194,6 +211,33 @@ export class SqliteStore implements Store {
       groupReceipts: new SqliteGroupReceipts(this.#statements, sdkAppId),
       outbox: new SqliteOutbox(this.#statements, sdkAppId, this.#signal),
       deliveries: new SqliteDeliveryLog(this.#statements, sdkAppId, this.#signal),
+      inspection: new SqlInspection(this.#runner, sdkAppId, SQLITE_DIALECT),
+      maintenance: new SqlMaintenance(this.#runner, sdkAppId, SQLITE_DIALECT),
     }
+  }
+}
+
+const SQLITE_DIALECT: Dialect = {
+  true: '1',
+  unread: 'counted = 1 AND recalled = 0',
+  forUpdate: '',
+  groupCloudCustomData: (stored) => stored,
+}
+
+/** `$n` parameters as better-sqlite3 named ones (`@pn`), so one SQL text serves both engines. */
+function sqliteRunner(statements: Statements): SqlRunner {
+  const texts = new Map<string, string>()
+  const prepare = (sql: string) => {
+    let text = texts.get(sql)
+    if (text === undefined) {
+      text = sql.replace(/\$(\d+)/g, '@p$1')
+      texts.set(sql, text)
+    }
+    return statements.get(text)
+  }
+  const bind = (params: readonly unknown[]) => Object.fromEntries(params.map((v, i) => [`p${i + 1}`, v]))
+  return {
+    all: async <R>(sql: string, params: readonly unknown[]) => prepare(sql).all(bind(params)) as R[],
+    run: async (sql: string, params: readonly unknown[]) => prepare(sql).run(bind(params)).changes,
   }
 }
