@@ -1,40 +1,47 @@
 /**
- * Webhook benchmark, in one run (`npx tsx bench/webhooks.ts`):
+ * Webhook benchmark, in one run (`npx tsx bench/webhooks.ts`; on PostgreSQL with
+ * RECEIPTD_BENCH_DATABASE_URL=postgres://…, in a schema of its own dropped at the end):
  *  1. API throughput with webhooks off vs on. The API call is `openim/bench_event`, a command of
  *     this file that does what admin_set_msg_read does to the store: one account row written and one
  *     C2C.CallbackAfterMsgReport event recorded, in one transaction. "off": the app has no callback
- *     URL (events are recorded, then marked skipped by the dispatcher); "on": the app's callback is
- *     a local keep-alive receiver and every event is delivered while the load runs. account_import
- *     (no event) is measured beside them as the plain baseline.
+ *     URL, so the event is not written at all; "on": the app's callback is a local keep-alive
+ *     receiver and every event is delivered while the load runs. account_import (no event) is
+ *     measured beside them as the plain baseline.
  *  2. Deliveries per second from a recorded backlog: over 1,000 ordering keys, and on one key
- *     (strictly sequential).
- * The load generator and the receiver run in worker threads, so all three share the machine's cores.
+ *     (strictly sequential) with 1,000 pending.
+ *  3. A backlog of 100,000 events on one key (issue 11: one busy group starving its webhooks):
+ *     how fast that key drains, and the API's p99 at a fixed request rate with that backlog
+ *     draining beside it, against the same load with an empty outbox.
+ * The load generators and the receiver run in worker threads (bench/webhooks-load.ts).
  */
-import { createRequire } from 'node:module'
-import { Worker } from 'node:worker_threads'
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
 import { command } from '../src/api/command.js'
 import { commands as receiptdCommands } from '../src/api/commands.js'
 import { f } from '../src/api/fields.js'
-import { signUserSig } from '../src/auth/tls-sig-api-v2.js'
 import {
   callbackDefaults,
   defaultGroupReceiptTypes,
   defaultLimits,
   defaults,
   type AppConfig,
+  type Config,
 } from '../src/config/config.js'
 import { createLogger, startServer, type ReceiptdServer } from '../src/main.js'
-import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js'
 import type { WebhookEvent } from '../src/webhooks/events.js'
+import { closedLoop, openLoop, percentile, receiver } from './webhooks-load.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64)
+/** Requests per second of the fixed-rate load that measures API latency beside a backlog. */
+const RATE = Number(process.env.BENCH_RATE ?? 500)
+const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000)
+const DATABASE_URL = process.env.RECEIPTD_BENCH_DATABASE_URL
 const KEY = '5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e'
 const OFF_APP = 1400000000
 const ON_APP = 1400000001
 const CONVERSATIONS = 1000
-const undiciPath = createRequire(import.meta.url).resolve('undici')
 
 const bench_event = command({
   service: 'openim',
@@ -68,88 +75,34 @@ function reportEvent(reader: string, peer: string, time: number): WebhookEvent {
   }
 }
 
-/** A keep-alive receiver answering Tencent's OK at once; counts what it gets. */
-const RECEIVER = `
-const { parentPort } = require('node:worker_threads')
-let count = 0
-const server = require('node:http').createServer((req, res) => {
-  req.resume()
-  req.on('end', () => { count++; res.writeHead(200, { 'content-type': 'application/json' }).end('{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}') })
-})
-server.keepAliveTimeout = 60000
-server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }))
-parentPort.on('message', () => parentPort.postMessage({ count }))
-`
-
-/** Closed-loop load: `connections` requests in flight for `ms`; counts answers with ErrorCode 0. */
-const LOADGEN = `
-const { parentPort, workerData: w } = require('node:worker_threads')
-const { Pool } = require(w.undici)
-const pool = new Pool(w.origin, { connections: w.connections, pipelining: 1 })
-let ok = 0, failed = 0, i = 0
-const until = Date.now() + w.ms
-async function loop() {
-  while (Date.now() < until) {
-    const body = w.bodies[i++ % w.bodies.length]
-    const res = await pool.request({ method: 'POST', path: w.path, headers: { 'content-type': 'application/json' }, body })
-    const text = await res.body.text()
-    if (res.statusCode === 200 && text.includes('"ErrorCode":0')) ok++; else failed++
-  }
-}
-Promise.all(Array.from({ length: w.connections }, loop)).then(() => pool.close()).then(() => parentPort.postMessage({ ok, failed }))
-`
-
-function receiver(): Promise<{ port: number; count: () => Promise<number>; stop: () => Promise<number> }> {
-  const worker = new Worker(RECEIVER, { eval: true })
-  const ask = () =>
-    new Promise<number>((resolve) => {
-      worker.once('message', (m: { count: number }) => resolve(m.count))
-      worker.postMessage('count')
-    })
-  return new Promise((resolve) =>
-    worker.once('message', (m: { port: number }) =>
-      resolve({ port: m.port, count: ask, stop: () => worker.terminate() }),
-    ),
-  )
-}
-
-function load(url: string, app: AppConfig, service: string, bodies: string[], ms: number) {
-  const sig = signUserSig({
-    sdkAppId: app.sdkAppId,
-    secretKey: app.secretKey,
-    identifier: 'administrator',
-    expireSeconds: 86400,
-    nowSeconds: Math.floor(Date.now() / 1000),
-  })
-  const path = `/v4/${service}?sdkappid=${app.sdkAppId}&identifier=administrator&usersig=${sig}&random=1&contenttype=json`
-  const worker = new Worker(LOADGEN, {
-    eval: true,
-    workerData: { undici: undiciPath, origin: url, path, bodies, connections: CONNECTIONS, ms },
-  })
-  return new Promise<{ ok: number; failed: number }>((resolve) => worker.once('message', resolve))
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const rate = (n: number, ms: number) => Math.round(n / (ms / 1000))
+const round2 = (x: number) => Math.round(x * 100) / 100
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 const eventBodies = Array.from({ length: CONVERSATIONS }, (_, i) =>
   JSON.stringify({ Report_Account: `u${i}`, Peer_Account: `p${i}` }),
 )
 const importBodies = Array.from({ length: CONVERSATIONS }, (_, i) => JSON.stringify({ UserID: `imp${i}` }))
 
-/** Events of `app` not yet delivered, failed or skipped; read straight from the database. */
-async function pending(r: ReceiptdServer, app: number): Promise<number> {
-  const db = (r.store as SqliteStore).database
-  return (
-    db.prepare(`SELECT count(*) AS n FROM outbox WHERE app_id = ? AND status = 'pending'`).get(app) as {
-      n: number
-    }
-  ).n
-}
-
-async function drained(r: ReceiptdServer, app: number): Promise<number> {
-  const t0 = performance.now()
-  while ((await pending(r, app)) > 0) await new Promise((res) => setTimeout(res, 20))
-  return performance.now() - t0
+function storeConfig(): { store: Config['store']; drop: () => Promise<void> } {
+  if (DATABASE_URL === undefined) {
+    return { store: { ...defaults.store, memory: true }, drop: async () => undefined }
+  }
+  const schema = `receiptd_bench_${randomBytes(4).toString('hex')}`
+  return {
+    store: {
+      ...defaults.store,
+      databaseUrl: DATABASE_URL,
+      postgres: { ...defaults.store.postgres, schema },
+    },
+    drop: async () => {
+      const c = new pg.Client({ connectionString: DATABASE_URL })
+      await c.connect()
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+      await c.end()
+    },
+  }
 }
 
 async function main(): Promise<void> {
@@ -165,10 +118,11 @@ async function main(): Promise<void> {
     groupReceiptTypes: defaultGroupReceiptTypes,
   })
   const apps = [app(OFF_APP, false), app(ON_APP, true)]
-  const server = await startServer(
+  const { store, drop } = storeConfig()
+  const server: ReceiptdServer = await startServer(
     {
       server: { ...defaults.server, port: 0 },
-      store: { ...defaults.store, memory: true },
+      store,
       log: { level: 'silent' },
       redis: { url: undefined },
       webhooks: defaults.webhooks,
@@ -181,12 +135,33 @@ async function main(): Promise<void> {
     },
   )
   const ms = SECONDS * 1000
-  const rate = (n: number, t: number) => Math.round(n / (t / 1000))
-  const results: Record<string, unknown> = { seconds: SECONDS, connections: CONNECTIONS }
+  const results: Record<string, unknown> = {
+    store: server.store.kind,
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+  }
+  // Every event written for ON_APP so far; all of them have been delivered once the receiver has this many.
+  let written = 0
+  const drained = async () => {
+    const t0 = performance.now()
+    while ((await rcv.count()) < written) await sleep(20)
+    return performance.now() - t0
+  }
+  const record = async (events: WebhookEvent[]) => {
+    for (let i = 0; i < events.length; i += 1000) {
+      const part = events.slice(i, i + 1000)
+      await server.store.transaction(ON_APP, async (tx) => {
+        for (const e of part) await tx.outbox.enqueue(e)
+      })
+    }
+    written += events.length
+  }
+  const closed = (a: AppConfig, cmd: string, bodies: string[], time: number) =>
+    closedLoop(server.url, a, cmd, bodies, { ms: time, connections: CONNECTIONS })
   try {
-    await load(server.url, apps[1]!, 'im_open_login_svc/account_import', importBodies, 1000) // warm-up
+    await closed(apps[1]!, 'im_open_login_svc/account_import', importBodies, 1000) // warm-up
 
-    // Rounds alternate off and on, each after the backlog drained; medians damp a shared machine's noise.
+    // 1. Rounds alternate off and on, each after the backlog drained; medians damp a shared machine's noise.
     const base: number[] = []
     const off: number[] = []
     const on: number[] = []
@@ -195,14 +170,15 @@ async function main(): Promise<void> {
     const drain: number[] = []
     let failed = 0
     for (let round = 0; round < ROUNDS; round++) {
-      const b = await load(server.url, apps[1]!, 'im_open_login_svc/account_import', importBodies, ms)
-      const f = await load(server.url, apps[0]!, 'openim/bench_event', eventBodies, ms)
-      await drained(server, OFF_APP)
+      const b = await closed(apps[1]!, 'im_open_login_svc/account_import', importBodies, ms)
+      const f = await closed(apps[0]!, 'openim/bench_event', eventBodies, ms)
       const before = await rcv.count()
-      const n = await load(server.url, apps[1]!, 'openim/bench_event', eventBodies, ms)
-      during.push(rate((await rcv.count()) - before, ms))
-      backlog.push(await pending(server, ON_APP))
-      drain.push(Math.round(await drained(server, ON_APP)))
+      const n = await closed(apps[1]!, 'openim/bench_event', eventBodies, ms)
+      written += n.ok
+      const got = await rcv.count()
+      during.push(rate(got - before, ms))
+      backlog.push(written - got)
+      drain.push(Math.round(await drained()))
       base.push(rate(b.ok, ms))
       off.push(rate(f.ok, ms))
       on.push(rate(n.ok, ms))
@@ -220,31 +196,75 @@ async function main(): Promise<void> {
       backlog_drain_ms: median(drain),
     }
 
-    // Deliveries per second from a backlog, nothing else running.
-    const backlogRun = async (events: WebhookEvent[]) => {
-      const start = await rcv.count()
-      for (let i = 0; i < events.length; i += 1000) {
-        const part = events.slice(i, i + 1000)
-        await server.store.transaction(ON_APP, async (tx) => {
-          for (const e of part) await tx.outbox.enqueue(e)
-        })
-      }
+    // 2. Deliveries per second from a backlog, nothing else running.
+    const now = Math.floor(Date.now() / 1000)
+    // From the first event recorded to the last delivered.
+    const drainRate = async (events: WebhookEvent[]) => {
       const t0 = performance.now()
-      while ((await rcv.count()) - start < events.length) await new Promise((res) => setTimeout(res, 5))
+      await record(events)
+      await drained()
       return rate(events.length, performance.now() - t0)
     }
-    const now = Math.floor(Date.now() / 1000)
     results.deliveries_per_s = {
-      keys_1000: await backlogRun(
+      keys_1000: await drainRate(
         Array.from({ length: 20_000 }, (_, i) => reportEvent(`b${i % CONVERSATIONS}`, 'x', now)),
       ),
-      one_key: await backlogRun(Array.from({ length: 2_000 }, () => reportEvent('single', 'x', now))),
+      one_key_1000_pending: await drainRate(
+        Array.from({ length: 1_000 }, () => reportEvent('single', 'x', now)),
+      ),
+    }
+
+    // 3. One key with BACKLOG pending: its drain rate, and API latency beside it.
+    const latency = async () => {
+      const r = await openLoop(server.url, apps[1]!, 'openim/bench_event', eventBodies, {
+        ms,
+        rate: RATE,
+        connections: CONNECTIONS,
+      })
+      written += r.latencies.length
+      return { p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), failed: r.failed }
+    }
+    const empty = await latency()
+    await drained()
+    const t0 = performance.now()
+    await record(Array.from({ length: BACKLOG }, () => reportEvent('hot', 'x', now)))
+    const recordMs = performance.now() - t0
+    const c0 = await rcv.count()
+    const t1 = performance.now()
+    const beside = await latency()
+    const c1 = await rcv.count()
+    const t2 = performance.now()
+    await sleep(ms)
+    const c2 = await rcv.count()
+    const t3 = performance.now()
+    results.backlog = {
+      events_on_one_key: BACKLOG,
+      recorded_in_ms: Math.round(recordMs),
+      api_rate_per_s: RATE,
+      api_empty_outbox: { p50_ms: round2(empty.p50), p99_ms: round2(empty.p99), failed: empty.failed },
+      api_with_backlog: { p50_ms: round2(beside.p50), p99_ms: round2(beside.p99), failed: beside.failed },
+      p99_backlog_vs_empty: round2(beside.p99 / empty.p99),
+      hot_key_per_s_beside_api: rate(c1 - c0, t2 - t1),
+      hot_key_per_s_alone: rate(c2 - c1, t3 - t2),
     }
   } finally {
     await server.close()
     await rcv.stop()
+    await drop()
   }
   process.stdout.write(JSON.stringify(results, null, 2) + '\n')
+  const b = results.backlog as Record<string, number> | undefined
+  const d = results.deliveries_per_s as Record<string, number> | undefined
+  if (b && d) {
+    process.stdout.write(
+      [
+        `targets (issue 11, ${server.store.kind}):`,
+        `  one hot key, ${BACKLOG} pending: ${b.hot_key_per_s_alone} events/s alone, ${b.hot_key_per_s_beside_api} beside the API (target >= 400)`,
+        `  1,000 keys: ${d.keys_1000} events/s (target >= 5,000)`,
+        `  API p99 at ${RATE} req/s with the backlog: ${b.p99_backlog_vs_empty}x the empty outbox's (target <= 1.5)`,
+      ].join('\n') + '\n',
+    )
+  }
 }
 
 await main()

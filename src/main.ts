@@ -40,7 +40,10 @@ export interface StartOptions {
   clock?: Clock
   logger?: Logger
   /** Tuning of the after-event dispatcher, over `config.webhooks`. */
-  dispatcher?: Pick<DispatcherOptions, 'concurrency' | 'pollIntervalMs' | 'leaseMs' | 'pace'>
+  dispatcher?: Pick<
+    DispatcherOptions,
+    'concurrency' | 'pollIntervalMs' | 'leaseMs' | 'pace' | 'retentionHours' | 'sweep'
+  >
   /** A command table in place of receiptd's own; for benchmarks and tests of the gateway. */
   commands?: ReadonlyMap<string, Command>
   /** Adds routes beside receiptd's own `/api`, `/healthz` and `/metrics`. */

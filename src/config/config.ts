@@ -132,7 +132,15 @@ export interface WebhooksConfig {
    * leases that ran out, retries beyond the next one.
    */
   pollIntervalMs: number
+  /**
+   * Hours a finished event (delivered, failed or skipped) and its attempts stay in the delivery log
+   * before the dispatcher deletes them; 0 keeps nothing finished (design.md decision 16).
+   */
+  retentionHours: number
 }
+
+/** The longest `webhooks.retentionHours`: ten years. */
+export const MAX_RETENTION_HOURS = 87_600
 
 /** `pretty`: readable lines; `json`: one JSON object a line; `auto`: pretty on a terminal, else JSON. */
 export type LogFormat = 'auto' | 'json' | 'pretty'
@@ -198,7 +206,7 @@ export const defaults: Omit<Config, 'apps' | 'configFile' | 'devApp'> = {
     postgres: { schema: 'public', poolMax: 10, connectionTimeoutMs: 5_000, idleTimeoutMs: 30_000 },
   },
   redis: { url: undefined },
-  webhooks: { leaseMs: 60_000, pollIntervalMs: 1000 },
+  webhooks: { leaseMs: 60_000, pollIntervalMs: 1000, retentionHours: 72 },
   log: { level: 'info', format: 'auto', bufferBytes: 4 * 1024 * 1024 },
 }
 

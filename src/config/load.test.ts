@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       postgres: { schema: 'public', poolMax: 10, connectionTimeoutMs: 5000, idleTimeoutMs: 30000 },
     })
     expect(c.redis).toEqual({ url: undefined })
-    expect(c.webhooks).toEqual({ leaseMs: 60000, pollIntervalMs: 1000 })
+    expect(c.webhooks).toEqual({ leaseMs: 60000, pollIntervalMs: 1000, retentionHours: 72 })
     expect(c.apps).toEqual([])
     expect(Object.isFrozen(c.server)).toBe(true)
   })
@@ -93,6 +93,11 @@ describe('loadConfig', () => {
     ['webhooks: { pollIntervalMs: 0 }\n', /webhooks\.pollIntervalMs/],
     ['webhooks: { lease: 5 }\n', /webhooks\.lease: unknown setting/],
     [
+      'webhooks: { retentionHours: -1 }\n',
+      /webhooks\.retentionHours: expected a whole number from 0 to 87600/,
+    ],
+    ['webhooks: { retentionHours: 1.5 }\n', /webhooks\.retentionHours/],
+    [
       'webhooks: { leaseMs: 3000 }\napps:\n  - { sdkAppId: 1, secretKey: k, callback: { url: "http://x", afterEventTimeoutMs: 2000 } }\n',
       /webhooks\.leaseMs: 3000 is too short for apps\[0\]\.callback\.afterEventTimeoutMs 2000/,
     ],
@@ -102,9 +107,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ config: file('bad.yaml', text) }, {})).toThrow(message)
   })
 
-  it('takes the dispatcher lease and poll interval from the file', () => {
-    const c = loadConfig({ config: file('w.yaml', 'webhooks: { leaseMs: 4000, pollIntervalMs: 200 }\n') }, {})
-    expect(c.webhooks).toEqual({ leaseMs: 4000, pollIntervalMs: 200 })
+  it('takes the dispatcher lease, poll interval and log retention from the file', () => {
+    const text = 'webhooks: { leaseMs: 4000, pollIntervalMs: 200, retentionHours: 0 }\n'
+    const c = loadConfig({ config: file('w.yaml', text) }, {})
+    expect(c.webhooks).toEqual({ leaseMs: 4000, pollIntervalMs: 200, retentionHours: 0 })
   })
 
   it('names the environment variable or flag that is wrong', () => {

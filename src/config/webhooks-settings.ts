@@ -1,8 +1,8 @@
 /**
- * The `webhooks` section: how this instance's after-event dispatcher leases and polls. Each failure
- * names the key it came from.
+ * The `webhooks` section: how this instance's after-event dispatcher leases and polls, and how long
+ * the delivery log keeps finished events. Each failure names the key it came from.
  */
-import type { AppConfig, WebhooksConfig } from './config.js'
+import { MAX_RETENTION_HOURS, type AppConfig, type WebhooksConfig } from './config.js'
 import { checkKeys, ConfigError, int, isObj } from './checks.js'
 
 /**
@@ -26,6 +26,10 @@ export function webhooksSettings(
     r.pollIntervalMs === undefined
       ? defaults.pollIntervalMs
       : int(r.pollIntervalMs, `${at}.pollIntervalMs`, 10, 600_000)
+  const retentionHours =
+    r.retentionHours === undefined
+      ? defaults.retentionHours
+      : int(r.retentionHours, `${at}.retentionHours`, 0, MAX_RETENTION_HOURS)
   for (const [i, app] of apps.entries()) {
     const limit = app.callback?.afterEventTimeoutMs
     if (limit !== undefined && leaseMs < LEASE_PER_ATTEMPT * limit) {
@@ -36,5 +40,5 @@ export function webhooksSettings(
       )
     }
   }
-  return { leaseMs, pollIntervalMs }
+  return { leaseMs, pollIntervalMs, retentionHours }
 }

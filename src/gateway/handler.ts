@@ -14,6 +14,7 @@ import type { Clock } from '../domain/clock.js'
 import { codes, TencentError } from '../domain/codes.js'
 import type { Log } from '../log.js'
 import type { Store, Tx } from '../store/store.js'
+import { receives } from '../webhooks/audience.js'
 import type { BeforeSendClient } from '../webhooks/before-send.js'
 import { parseJsonBody } from './body.js'
 import { failure, ok, type Envelope } from './envelope.js'
@@ -53,9 +54,16 @@ export type V4Handler = (req: V4Request) => Promise<V4Outcome>
 
 const LOCAL_IP = '127.0.0.1'
 
-/** The same transaction, with every event it enqueues stamped with the caller's address. */
-function withClientIp(tx: Tx, clientIp: string): Tx {
-  return { ...tx, outbox: { enqueue: (event) => tx.outbox.enqueue({ clientIp, ...event }) } }
+/**
+ * The same transaction, with every event it enqueues stamped with the caller's address, and the
+ * events nobody will receive (the app has no callback URL, or does not list the command) not
+ * written at all (design.md decision 16), so commands enqueue whatever they cause.
+ */
+function forRequest(tx: Tx, app: AppConfig, clientIp: string): Tx {
+  const enqueue: Tx['outbox']['enqueue'] = async (event) => {
+    if (receives(app, event.command)) await tx.outbox.enqueue({ clientIp, ...event })
+  }
+  return { ...tx, outbox: { enqueue } }
 }
 
 export function createV4Handler(deps: GatewayDeps): V4Handler {
@@ -109,7 +117,7 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
         caller: params.identifier,
         clock,
         log: req.log,
-        transaction: (fn) => store.transaction(app.sdkAppId, (tx) => fn(withClientIp(tx, clientIp))),
+        transaction: (fn) => store.transaction(app.sdkAppId, (tx) => fn(forRequest(tx, app, clientIp))),
         read: (fn) => store.read(app.sdkAppId, fn),
         webhooks: beforeSend.forRequest({ app, clientIp, log: req.log }),
       }

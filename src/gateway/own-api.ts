@@ -5,8 +5,11 @@
  * envelope, always HTTP 200. The app in the path must be the app of `sdkappid` (60006 otherwise).
  *
  * - `GET  /api/apps/<sdkAppId>/webhooks/deliveries?command=&status=&limit=&cursor=` — the delivery
- *   log, newest first; `Cursor` and `IsFinish` page it as get_group_msg_receipt_detail does.
- * - `POST /api/apps/<sdkAppId>/webhooks/deliveries/<id>/retry` — sends an event again.
+ *   log, newest first; `Cursor` and `IsFinish` page it as get_group_msg_receipt_detail does. It
+ *   holds pending events, and finished ones for `webhooks.retentionHours` after they finished
+ *   (design.md decision 16); events the app never receives are not written at all.
+ * - `POST /api/apps/<sdkAppId>/webhooks/deliveries/<id>/retry` — sends an event again while it is
+ *   in the log (60009 once it has been deleted).
  *
  * `signedRoute` gives other /api routes (the inspection API) the same checks; they may answer the
  * envelope's fields, a document as it is, or a stream of server-sent events.

@@ -6,8 +6,13 @@
  * `Store` rather than an app's `Tx`. `DeliveryLog` is one app's view for receiptd's /api.
  *
  * Ordering: events of one (app, ordering key) go out strictly in the order they were recorded. Only
- * the oldest pending event of a key can be claimed; the next becomes claimable once it is delivered,
- * failed for good or skipped. A failed event therefore holds its key back only while it has retries.
+ * the oldest pending event of a key, its head, can be claimed; the next becomes the head once it is
+ * delivered, failed for good or skipped. A failed event therefore holds its key back only while it
+ * has retries. Engines keep the heads marked, so a claim reads the heads alone and costs the same
+ * however many events wait behind them.
+ *
+ * Retention: finished events stay in the log until the dispatcher sweeps them
+ * (`webhooks.retentionHours`, design.md decision 16).
  *
  * Claims are leases. An engine that serves several instances (PostgreSQL) claims with
  * `SELECT … FOR UPDATE SKIP LOCKED` over the heads of the keys, sets `lease_owner` and
@@ -26,6 +31,7 @@ export interface ClaimedEvent {
   id: number
   sdkAppId: number
   command: AfterEventCommand
+  orderingKey: string
   /** The JSON body exactly as recorded: it is sent byte for byte. */
   body: string
   clientIp: string
@@ -71,8 +77,14 @@ export interface DeliveryQueue {
   start(owner: string): Promise<void>
   /** Leases up to `limit` due events, oldest first, at most one per ordering key. */
   claim(request: ClaimRequest): Promise<ClaimedEvent[]>
-  /** Logs an attempt and moves the event, if `owner` still holds it. */
-  record(owner: string, eventId: number, attempt: Attempt, next: AfterAttempt): Promise<void>
+  /** Logs an attempt at a claimed event and moves the event, if `owner` still holds it. */
+  record(owner: string, event: ClaimedEvent, attempt: Attempt, next: AfterAttempt): Promise<void>
+  /**
+   * Deletes up to `limit` finished events (delivered, failed or skipped) that finished at or before
+   * `finishedUpToMs`, oldest first, with their attempts; resolves with how many. One short
+   * transaction, so a dispatcher sweeping in small batches never holds the API up.
+   */
+  sweep(finishedUpToMs: number, limit: number): Promise<number>
   /** Gives back leases without an attempt (an orderly shutdown). */
   release(owner: string, eventIds: readonly number[]): Promise<void>
   /** Calls `listener` after a commit that recorded or re-queued events; returns the unsubscriber. */

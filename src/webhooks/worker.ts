@@ -21,6 +21,8 @@ import type { AfterEventCommand } from './events.js'
 import type { CallbackHttp, PostOutcome } from './http-client.js'
 import { defaultPace, Pace, type PaceOptions } from './pace.js'
 import { callbackUrl } from './sign.js'
+import { receives } from './audience.js'
+import { Sweeper } from './sweeper.js'
 
 export interface DispatcherOptions {
   queue: DeliveryQueue
@@ -36,9 +38,16 @@ export interface DispatcherOptions {
   leaseMs?: number
   /** How deliveries give way to a busy API. */
   pace?: PaceOptions
+  /** Hours finished events stay in the delivery log (`webhooks.retentionHours`); 0 keeps none. */
+  retentionHours?: number
+  /** How the delivery log is swept: every `intervalMs`, `batch` events per transaction. */
+  sweep?: { intervalMs: number; batch: number }
   /** Told about every attempt made (the metrics). */
   onAttempt?: (command: AfterEventCommand, outcome: 'delivered' | 'retry' | 'failed', seconds: number) => void
 }
+
+/** [U] Small enough that one batch is about a millisecond of store work. */
+const defaultSweep = { intervalMs: 1000, batch: 200 }
 
 /** Wait before retry `n` (1-based): base, 2×base, 4×base … capped. */
 export function backoffMs(cb: Pick<CallbackConfig, 'retryBackoffMs'>, n: number): number {
@@ -57,6 +66,7 @@ export class Dispatcher {
   #wake: { at: number; timer: NodeJS.Timeout } | undefined
   #unsubscribe: (() => void) | undefined
   #pace: Pace | undefined
+  readonly #sweeper: Sweeper
 
   constructor(options: DispatcherOptions) {
     this.#o = {
@@ -64,10 +74,19 @@ export class Dispatcher {
       pollIntervalMs: 1000,
       leaseMs: 60_000,
       pace: defaultPace,
+      retentionHours: 72,
+      sweep: defaultSweep,
       onAttempt: () => undefined,
       ...options,
     }
     this.#apps = new Map(options.apps.map((a) => [a.sdkAppId, a]))
+    this.#sweeper = new Sweeper({
+      queue: this.#o.queue,
+      clock: this.#o.clock,
+      log: this.#o.log,
+      retentionHours: this.#o.retentionHours,
+      ...this.#o.sweep,
+    })
   }
 
   async start(): Promise<void> {
@@ -77,6 +96,7 @@ export class Dispatcher {
     this.#unsubscribe = this.#o.queue.onChange(() => this.#kick())
     this.#poll = setInterval(() => this.#kick(), this.#o.pollIntervalMs).unref()
     this.#kick()
+    this.#sweeper.start()
   }
 
   /**
@@ -90,6 +110,7 @@ export class Dispatcher {
     clearInterval(this.#poll)
     this.#pace?.stop()
     if (this.#wake) clearTimeout(this.#wake.timer)
+    await this.#sweeper.stop()
     const aborted = [...this.#inFlight.keys()]
     for (const f of this.#inFlight.values()) f.abort.abort()
     await Promise.all([...this.#inFlight.values()].map((f) => f.done))
@@ -97,7 +118,7 @@ export class Dispatcher {
   }
 
   #wanted = (sdkAppId: number, command: AfterEventCommand): boolean =>
-    this.#apps.get(sdkAppId)?.callback?.commands.includes(command) ?? false
+    receives(this.#apps.get(sdkAppId), command)
 
   #kick(): void {
     if (this.#stopped) return
@@ -126,8 +147,10 @@ export class Dispatcher {
             limit,
             wanted: this.#wanted,
           })
-          if (events.length === 0) break
           for (const e of events) this.#send(e)
+          // Fewer than asked for: nothing else is due. What becomes due later (a commit, a record,
+          // a retry's time) kicks the pump again.
+          if (events.length < limit) break
         }
       } while (this.#again && !this.#stopped)
     } catch (e) {
@@ -179,7 +202,7 @@ export class Dispatcher {
           : { status: 'pending', nextAttemptMs: nowMs + backoffMs(cb, tries) }
     await this.#o.queue.record(
       this.owner,
-      e.id,
+      e,
       {
         startedMs,
         httpStatus: out.httpStatus,

@@ -144,5 +144,9 @@ describe('receiptd usersig', () => {
     expect(decoded.doc).toMatchObject({ identifier: 'alice', sdkAppId: 7, expire: 60 })
     expect(hasValidHmac(decoded.doc, 'other')).toBe(true)
     expect((await runCli(['usersig', 'alice', '--config', path, '--app', '8'])).code).toBe(2)
+    // The identifier of issue 11's forgery: refused before any config is read, nothing printed.
+    const hostile = await runCli(['usersig', 'administrator\nTLS.sdkappid:7', '--config', path])
+    expect(hostile).toMatchObject({ code: 2, stdout: '' })
+    expect(hostile.stderr).toMatch(/control characters/)
   })
 })

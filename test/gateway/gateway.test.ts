@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http'
-import { constants, deflateSync } from 'node:zlib'
+import { constants, deflateSync, inflateSync } from 'node:zlib'
 import { Api } from 'tls-sig-api-v2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../src/domain/clock.js'
@@ -94,6 +94,47 @@ describe('gateway codes, in the order of spec §1.6', () => {
     ).toBe(70002)
     for (const bad of ['garbage', 'eJyrVgrxCdYrSy1SslIy0jNQ0gHzM1NS80oy', officialSig(ADMIN).slice(0, 40)]) {
       expect((await server.call(IMPORT, {}, { usersig: bad })).ErrorCode).toBe(70003)
+    }
+  })
+
+  it('answers 70003 to the re-packed admin UserSig of issue 11, and to the UserSig it was made from', async () => {
+    // An app backend signs whatever user id it is given; the official library signs this one.
+    const hostile = `${ADMIN}\nTLS.sdkappid:${SDK_APP_ID}\nTLS.time:1\nTLS.expire:4000000000\nTLS.userbuf:AAAA`
+    const signed = officialSig(hostile)
+    const inner = JSON.parse(
+      inflateSync(
+        Buffer.from(signed.replace(/\*/g, '+').replace(/-/g, '/').replace(/_/g, '='), 'base64'),
+      ).toString(),
+    ) as Record<string, string | number>
+    // The same HMAC input, split differently: an admin UserSig expiring in 2096.
+    const forged = deflateSync(
+      Buffer.from(
+        JSON.stringify({
+          'TLS.ver': '2.0',
+          'TLS.identifier': ADMIN,
+          'TLS.sdkappid': SDK_APP_ID,
+          'TLS.time': 1,
+          'TLS.expire': 4000000000,
+          'TLS.userbuf': `AAAA\nTLS.sdkappid:${SDK_APP_ID}\nTLS.time:${inner['TLS.time']}\nTLS.expire:86400`,
+          'TLS.sig': inner['TLS.sig'],
+        }),
+      ),
+    )
+      .toString('base64')
+      .replace(/\+/g, '*')
+      .replace(/\//g, '-')
+      .replace(/=/g, '_')
+    expect((await server.call(IMPORT, { UserID: 'forged' }, { usersig: forged })).ErrorCode).toBe(70003)
+    const asHostile = await server.call(IMPORT, {}, { identifier: hostile, usersig: signed })
+    expect(asHostile.ErrorCode).toBe(70003)
+  })
+
+  it('answers 70003 to another spelling of a valid UserSig', async () => {
+    const sig = officialSig(ADMIN)
+    const unpadded = sig.replace(/_+$/, '')
+    expect((await server.call(IMPORT, { UserID: 'u3' }, { usersig: unpadded })).ErrorCode).toBe(0)
+    for (const bad of [`${sig}_`, `${unpadded}___`, `${sig.slice(0, 10)}%0A${sig.slice(10)}`, `${sig}%20`]) {
+      expect((await server.call(IMPORT, { UserID: 'u3' }, { usersig: bad })).ErrorCode, bad).toBe(70003)
     }
   })
 

@@ -34,6 +34,7 @@ export async function outboxRows(server: TestServer, afterId = 0): Promise<Outbo
  */
 const DISPATCHER_TABLES = new Set(['webhook_attempts'])
 const DISPATCHER_COLUMNS = new Set([
+  'head',
   'status',
   'tries',
   'next_attempt_ms',

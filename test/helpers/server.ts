@@ -6,8 +6,14 @@
  */
 import pg from 'pg'
 import { Api } from 'tls-sig-api-v2'
-import type { AppConfig, Config } from '../../src/config/config.js'
-import { defaultGroupReceiptTypes, defaultLimits, defaults } from '../../src/config/config.js'
+import type { AppConfig, CallbackConfig, Config } from '../../src/config/config.js'
+import {
+  callbackDefaults,
+  defaultGroupReceiptTypes,
+  defaultLimits,
+  defaults,
+} from '../../src/config/config.js'
+import { afterEventCommands } from '../../src/webhooks/events.js'
 import { createLogger, startServer, type ReceiptdServer, type StartOptions } from '../../src/main.js'
 import { dropSchema, freshSchema, TEST_STORE, testDatabaseUrl } from './stores.js'
 
@@ -16,12 +22,25 @@ export const SAMPLE_KEY = '5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8b
 export const SDK_APP_ID = 1400000000
 export const ADMIN = 'administrator'
 
+/**
+ * The callback of test apps unless a test gives its own: every after-event command, so the events
+ * a request causes are written (events nobody receives are not, design.md decision 16) and tests
+ * can read them from the outbox. Nothing listens at the URL: each event is tried once and logged
+ * failed. No before-send command, so sends are never held up asking.
+ */
+export const RECORDING_CALLBACK: CallbackConfig = {
+  ...callbackDefaults,
+  url: 'http://127.0.0.1:9/unheard',
+  commands: afterEventCommands,
+  retries: 0,
+}
+
 export function testApp(overrides: Partial<AppConfig> = {}): AppConfig {
   return {
     sdkAppId: SDK_APP_ID,
     secretKey: SAMPLE_KEY,
     admins: [ADMIN],
-    callback: undefined,
+    callback: RECORDING_CALLBACK,
     limits: { ...defaultLimits, ratePerSecond: 0 },
     groupReceiptTypes: defaultGroupReceiptTypes,
     testSupport: true,

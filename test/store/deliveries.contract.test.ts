@@ -43,7 +43,7 @@ describe.each(STORES)('%s delivery queue', (kind) => {
     expect(first.map((e) => JSON.parse(e.body).Report_Account)).toEqual(['a', 'b'])
     expect(first[0]).toMatchObject({ sdkAppId: APP, command: REPORT, clientIp: '127.0.0.1', tries: 0 })
     expect(await claim('y', 1010)).toEqual([])
-    await store.deliveryQueue.record('x', first[0]!.id, attempt, delivered())
+    await store.deliveryQueue.record('x', first[0]!, attempt, delivered())
     expect(unread(await claim('y', 1020))).toEqual([1])
   })
 
@@ -52,9 +52,9 @@ describe.each(STORES)('%s delivery queue', (kind) => {
     const [e] = await claim('x', 1000)
     expect(await claim('y', 1099)).toEqual([])
     expect((await claim('y', 1100)).map((c) => c.id)).toEqual([e!.id])
-    await store.deliveryQueue.record('x', e!.id, attempt, delivered())
+    await store.deliveryQueue.record('x', e!, attempt, delivered())
     expect((await log()).find((d) => d.id === e!.id)).toMatchObject({ status: 'pending' })
-    await store.deliveryQueue.record('y', e!.id, attempt, delivered())
+    await store.deliveryQueue.record('y', e!, attempt, delivered())
     const d = (await log()).find((x) => x.id === e!.id)!
     expect(d.status).toBe('delivered')
     expect(d.attempts.map((a) => a.attempt)).toEqual([1, 2])
@@ -65,11 +65,11 @@ describe.each(STORES)('%s delivery queue', (kind) => {
     await write(reportEvents('a', 2))
     const [e] = await claim('x', 1000)
     const retry: AfterAttempt = { status: 'pending', nextAttemptMs: 5000 }
-    await store.deliveryQueue.record('x', e!.id, { ...attempt, httpStatus: 500, error: 'HTTP 500' }, retry)
+    await store.deliveryQueue.record('x', e!, { ...attempt, httpStatus: 500, error: 'HTTP 500' }, retry)
     expect(await claim('x', 4999)).toEqual([])
     const [again] = await claim('x', 5000)
     expect(again).toMatchObject({ id: e!.id, tries: 1 })
-    await store.deliveryQueue.record('x', e!.id, attempt, { status: 'failed', nowMs: 5001 })
+    await store.deliveryQueue.record('x', e!, attempt, { status: 'failed', nowMs: 5001 })
     expect(unread(await claim('x', 5002))).toEqual([1])
   })
 
@@ -95,7 +95,7 @@ describe.each(STORES)('%s delivery queue', (kind) => {
   it('re-queues finished events only, with a fresh round of retries', async () => {
     await write(reportEvents('a', 2))
     const [e] = await claim('x', 1000)
-    await store.deliveryQueue.record('x', e!.id, attempt, { status: 'failed', nowMs: 1001 })
+    await store.deliveryQueue.record('x', e!, attempt, { status: 'failed', nowMs: 1001 })
     const again = await store.transaction(APP, (tx) => tx.deliveries.requeue(e!.id, 3000))
     expect(again).toMatchObject({ status: 'pending', nextAttemptMs: 3000, finishedMs: undefined })
     expect(await store.transaction(APP, (tx) => tx.deliveries.requeue(e!.id + 1, 3000))).toMatchObject({
@@ -141,7 +141,7 @@ describe.each(STORES)('%s delivery queue', (kind) => {
         const got = await claim(owner, Date.now(), { leaseMs: 60_000 })
         for (const e of got) {
           claimedPerKey.get(JSON.parse(e.body).Report_Account as string)!.push(e.id)
-          await store.deliveryQueue.record(owner, e.id, attempt, delivered(Date.now()))
+          await store.deliveryQueue.record(owner, e, attempt, delivered(Date.now()))
         }
         if (got.length === 0) {
           if (!writing && (await log()).every((d) => d.status !== 'pending')) return

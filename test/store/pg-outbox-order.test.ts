@@ -63,7 +63,7 @@ describe.skipIf(TEST_STORE !== 'postgres')('PostgreSQL outbox ids per key', () =
     expect(await claim()).toEqual([])
     await store.deliveryQueue.record(
       'x',
-      head!.id,
+      head!,
       { startedMs: 1, httpStatus: 200, latencyMs: 1, error: undefined, answerCode: 0 },
       { status: 'delivered', nowMs: Date.now() },
     )

@@ -9,7 +9,14 @@ import type { Delivery } from '../../src/store/deliveries.js'
 import { afterEventCommands } from '../../src/webhooks/events.js'
 import { enqueue, sampleBodies, sampleEvent } from '../helpers/events.js'
 import { eventually, Receiver } from '../helpers/receiver.js'
-import { SDK_APP_ID, startTestServer, testApp, testConfig, type TestServer } from '../helpers/server.js'
+import {
+  ADMIN,
+  SDK_APP_ID,
+  startTestServer,
+  testApp,
+  testConfig,
+  type TestServer,
+} from '../helpers/server.js'
 
 const TOKEN = 'xxxxyyyy'
 const NO_TOKEN_APP = 1400000001
@@ -35,7 +42,7 @@ beforeAll(async () => {
         sdkAppId: NO_TOKEN_APP,
         callback: callback({ commands: ['C2C.CallbackAfterMsgReport'], url: `${receiver.url}/other?x=1` }),
       }),
-      testApp({ sdkAppId: NO_CALLBACK_APP }),
+      testApp({ sdkAppId: NO_CALLBACK_APP, callback: undefined }),
     ]),
     { dispatcher: { pollIntervalMs: 50 } },
   )
@@ -123,11 +130,34 @@ describe('after-event callbacks, request form (spec §7.1, §7.2)', () => {
     expect(r.query.get('SdkAppid')).toBe(String(NO_TOKEN_APP))
   })
 
-  it('marks skipped, and never sends, events of a disabled command or of an app without a callback', async () => {
+  it('writes no event of a request that nobody will receive: a command not listed, or no callback', async () => {
+    const call = async (sdkAppId: number, path: string, body: unknown) => {
+      const app = server.receiptd.apps.find((a) => a.sdkAppId === sdkAppId)!
+      const r = await server.call(path, body, { sdkAppId, usersig: server.sig(ADMIN, app) })
+      expect(r.ErrorCode, path).toBe(0)
+    }
+    const send = { From_Account: 'w1', To_Account: 'w2', MsgRandom: 1, MsgBody: [] as unknown[] }
+    send.MsgBody.push({ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } })
+    const read = { Report_Account: 'w2', Peer_Account: 'w1' }
+    const before = (await log(NO_TOKEN_APP)).length
+    for (const app of [NO_TOKEN_APP, NO_CALLBACK_APP]) {
+      await call(app, 'im_open_login_svc/multiaccount_import', { Accounts: ['w1', 'w2'] })
+      await call(app, 'openim/sendmsg', send)
+      await call(app, 'openim/admin_set_msg_read', read)
+    }
+    // NO_TOKEN_APP lists C2C.CallbackAfterMsgReport alone; NO_CALLBACK_APP has no callback at all.
+    const written = (await log(NO_TOKEN_APP)).slice(0, -before || undefined)
+    expect(written.map((d) => d.command)).toEqual(['C2C.CallbackAfterMsgReport'])
+    expect(await log(NO_CALLBACK_APP)).toEqual([])
+    await settled(NO_TOKEN_APP, before + 1)
+  })
+
+  it('marks skipped, and never sends, events written before the app stopped wanting them', async () => {
     const before = receiver.received.length
+    // Written straight to the store, as by an earlier config: the gateway writes no such event.
     await enqueue(server, NO_TOKEN_APP, [sampleEvent('C2C.CallbackAfterMsgWithDraw', 'off')])
     await enqueue(server, NO_CALLBACK_APP, [sampleEvent('C2C.CallbackAfterMsgReport', 'none')])
-    await settled(NO_TOKEN_APP, 2)
+    await settled(NO_TOKEN_APP, 1)
     await settled(NO_CALLBACK_APP, 1)
     expect((await log(NO_TOKEN_APP))[0]).toMatchObject({ status: 'skipped', attempts: [] })
     expect((await log(NO_CALLBACK_APP))[0]).toMatchObject({ status: 'skipped', attempts: [] })

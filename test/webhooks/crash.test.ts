@@ -10,7 +10,11 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Api } from 'tls-sig-api-v2'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
+import Database from 'better-sqlite3'
+import { OutboxSignal } from '../../src/store/sqlite/sqlite-deliveries.js'
+import { SqliteOutbox } from '../../src/store/sqlite/sqlite-outbox.js'
+import { SQLITE_FILE } from '../../src/store/sqlite/sqlite-store.js'
+import { Statements } from '../../src/store/sqlite/statements.js'
 import { reportEvents } from '../helpers/events.js'
 import { OK_ANSWER, Receiver } from '../helpers/receiver.js'
 import { ADMIN, SAMPLE_KEY, SDK_APP_ID } from '../helpers/server.js'
@@ -65,7 +69,7 @@ async function serve(): Promise<{ child: ChildProcess; url: string }> {
     child.once('exit', (code) => reject(new Error(`receiptd exited with ${code} before listening`)))
     lines.on('line', (line) => {
       const entry = JSON.parse(line) as { msg?: string; url?: string }
-      if (entry.msg === 'receiptd is listening' && entry.url) resolve(entry.url)
+      if (entry.msg === 'receiptd started' && entry.url) resolve(entry.url)
     })
   })
   return { child, url }
@@ -83,12 +87,15 @@ it('delivers after kill -9 the events that were pending or in flight', async () 
   receiver.answer = () => 'hang'
   const first = await serve()
 
-  // Committed by another connection to the same database, as a command of the running server would.
-  const writer = new SqliteStore({ dataDir: join(dir, 'data'), durability: 'default' })
-  await writer.transaction(SDK_APP_ID, async (tx) => {
-    for (const e of [...reportEvents('a', 3), ...reportEvents('b', 2)]) await tx.outbox.enqueue(e)
-  })
-  await writer.close()
+  // Committed by another connection to the same database file, as a command of the running server
+  // would (a second store cannot open the data folder the server holds); its poll finds them.
+  const db = new Database(join(dir, 'data', SQLITE_FILE))
+  db.pragma('busy_timeout = 5000')
+  const outbox = new SqliteOutbox(new Statements(db), SDK_APP_ID, new OutboxSignal())
+  db.exec('BEGIN IMMEDIATE')
+  for (const e of [...reportEvents('a', 3), ...reportEvents('b', 2)]) await outbox.enqueue(e)
+  db.exec('COMMIT')
+  db.close()
 
   // The head of each conversation is in flight, unanswered.
   await receiver.waitFor((r) => r.length === 2)

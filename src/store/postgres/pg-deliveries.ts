@@ -1,10 +1,10 @@
 /**
  * The delivery concern on PostgreSQL, where several instances' dispatchers share one outbox.
  *
- * A claim is one short transaction: `FOR UPDATE SKIP LOCKED` over the heads of the keys (the
- * lowest pending id of each), then a lease with an expiry. Two instances claiming at once skip
- * each other's locked rows, and a row leased by a committed claim fails the lease test when it is
- * re-read, so an event is held by one dispatcher at a time. An instance that dies leaves its
+ * A claim is one statement: `FOR UPDATE SKIP LOCKED` over the heads of the keys (the lowest
+ * pending id of each, marked by `head`), leased with an expiry as they are found. Two instances
+ * claiming at once skip each other's locked rows, and a row leased by a committed claim fails the
+ * lease test when it is re-read, so an event is held by one dispatcher at a time. An instance that dies leaves its
  * leases to run out; the others' polls claim the events then. Commit signals stay in the process
  * (a dispatcher hears of its own instance's events, records and re-queues) rather than NOTIFY,
  * whose commit-time lock would serialize every transaction that writes an event; other instances
@@ -20,10 +20,13 @@ import type {
   DeliveryLog,
   DeliveryQueue,
 } from '../deliveries.js'
+import { lockKeys, promoteOldest, rehead } from './pg-heads.js'
 import type { TxEffects } from './pg-outbox.js'
 import type { Queryable } from './pg-store.js'
 import {
+  DUE_COLUMNS,
   LOG_COLUMNS,
+  toClaimed,
   toDeliveries,
   type AttemptRow,
   type DueRow,
@@ -47,20 +50,24 @@ export class CommitSignal {
 /** Runs `fn` in a transaction of its own on a pooled connection; resolves after COMMIT. */
 export type RunInTransaction = <T>(fn: (db: Queryable) => Promise<T>) => Promise<T>
 
-// Only a key's head qualifies, so an event whose predecessor is leased, waiting for a retry or
-// locked by another claimer is never handed out ahead of it.
-const CLAIM = `SELECT id, app_id, command, body, client_ip, opt_platform, tries FROM outbox o
-  WHERE status = 'pending' AND next_attempt_ms <= $1 AND lease_until_ms <= $1
-    AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.status = 'pending' AND p.app_id = o.app_id
-                    AND p.ordering_key = o.ordering_key AND p.id < o.id)
-  ORDER BY id LIMIT $2
-  FOR UPDATE OF o SKIP LOCKED`
+// Heads only (migration 0006), leased in the statement that finds them: one round trip, and the
+// scan never meets the events queued behind a key's head. A head another claimer has locked is
+// skipped; one it leased and committed fails the due test when re-read under the lock.
+const CLAIM = `UPDATE outbox SET lease_owner = $3, lease_until_ms = $1 + $4
+  WHERE id IN (SELECT id FROM outbox
+               WHERE status = 'pending' AND head AND next_attempt_ms <= $1 AND lease_until_ms <= $1
+               ORDER BY id LIMIT $2
+               FOR UPDATE SKIP LOCKED)
+  RETURNING ${DUE_COLUMNS}`
 
 export class PgDeliveryQueue implements DeliveryQueue {
+  readonly #query: Queryable
   readonly #run: RunInTransaction
   readonly #signal: CommitSignal
 
-  constructor(run: RunInTransaction, signal: CommitSignal) {
+  /** `query` runs one statement on its own (autocommit); `run` a transaction. */
+  constructor(query: Queryable, run: RunInTransaction, signal: CommitSignal) {
+    this.#query = query
     this.#run = run
     this.#signal = signal
   }
@@ -71,80 +78,82 @@ export class PgDeliveryQueue implements DeliveryQueue {
   }
 
   async claim(r: ClaimRequest): Promise<ClaimedEvent[]> {
-    const { claimed, skipped } = await this.#run(async (db) => {
-      const { rows } = await db.query<DueRow>(CLAIM, [r.nowMs, r.limit])
-      const claimed: ClaimedEvent[] = []
-      const skipped: number[] = []
-      for (const row of rows) {
-        if (!r.wanted(row.app_id, row.command)) {
-          skipped.push(row.id)
-          continue
-        }
-        claimed.push({
-          id: row.id,
-          sdkAppId: row.app_id,
-          command: row.command,
-          body: row.body,
-          clientIp: row.client_ip,
-          optPlatform: row.opt_platform,
-          tries: row.tries,
-        })
-      }
-      if (claimed.length > 0) {
-        await db.query(
-          'UPDATE outbox SET lease_owner = $1, lease_until_ms = $2 WHERE id = ANY($3::bigint[])',
-          [r.owner, r.nowMs + r.leaseMs, claimed.map((e) => e.id)],
-        )
-      }
-      if (skipped.length > 0) {
-        await db.query(
-          `UPDATE outbox SET status = 'skipped', finished_ms = $1 WHERE id = ANY($2::bigint[])`,
-          [r.nowMs, skipped],
-        )
-      }
-      return { claimed, skipped }
-    })
-    // The next event of a skipped one's key may now be due.
-    if (skipped.length > 0) this.#signal.notify()
+    const { rows } = await this.#query.query<DueRow>(CLAIM, [r.nowMs, r.limit, r.owner, r.leaseMs])
+    const claimed: ClaimedEvent[] = []
+    for (const row of rows.sort((a, b) => a.id - b.id)) {
+      const event = toClaimed(row)
+      if (r.wanted(event.sdkAppId, event.command)) claimed.push(event)
+      else await this.#finish(r.owner, event, undefined, { status: 'skipped', nowMs: r.nowMs })
+    }
     return claimed
   }
 
-  async record(owner: string, eventId: number, a: Attempt, next: AfterAttempt): Promise<void> {
+  async record(owner: string, event: ClaimedEvent, a: Attempt, next: AfterAttempt): Promise<void> {
+    await this.#finish(owner, event, a, next)
+  }
+
+  /**
+   * Logs `a` (when given) and moves the event if `owner` still holds it, under the key's lock: it
+   * orders two instances recording one event (the first's lease ran out and the second claimed
+   * it), so their attempts get numbers of their own, and it decides the key's next head.
+   */
+  async #finish(
+    owner: string,
+    event: ClaimedEvent,
+    a: Attempt | undefined,
+    next: AfterAttempt | { status: 'skipped'; nowMs: number },
+  ): Promise<void> {
+    const pending = next.status === 'pending'
     const moved = await this.#run(async (db) => {
-      // The row lock orders two instances recording one event (the first's lease ran out and the
-      // second claimed it), so their attempts get numbers of their own.
-      const { rows } = await db.query<{ lease_owner: string | null }>(
-        'SELECT lease_owner FROM outbox WHERE id = $1 FOR UPDATE',
-        [eventId],
-      )
-      await db.query(
-        `INSERT INTO webhook_attempts (outbox_id, attempt, started_ms, http_status, latency_ms, error, answer_code)
-         VALUES ($1, (SELECT count(*) + 1 FROM webhook_attempts WHERE outbox_id = $1), $2, $3, $4, $5, $6)`,
-        [eventId, a.startedMs, a.httpStatus ?? null, a.latencyMs, a.error ?? null, a.answerCode ?? null],
-      )
-      if (rows[0]?.lease_owner !== owner) return false
-      await db.query(
-        `UPDATE outbox SET status = $2, tries = tries + 1, next_attempt_ms = $3, finished_ms = $4,
-           lease_owner = NULL, lease_until_ms = 0
-         WHERE id = $1`,
+      await lockKeys(db, event.sdkAppId, [event.orderingKey])
+      const { rows } = await db.query<{ id: number }>(
+        `WITH attempt AS (
+           INSERT INTO webhook_attempts (outbox_id, attempt, started_ms, http_status, latency_ms, error, answer_code)
+           SELECT $1, (SELECT count(*) + 1 FROM webhook_attempts WHERE outbox_id = $1), $6, $7, $8, $9, $10
+           WHERE $11 AND EXISTS (SELECT 1 FROM outbox WHERE id = $1)
+         )
+         UPDATE outbox SET status = $3, tries = tries + $12, next_attempt_ms = $4, finished_ms = $5,
+           head = head AND $3 = 'pending', lease_owner = NULL, lease_until_ms = 0
+         WHERE id = $1 AND status = 'pending' AND lease_owner = $2
+         RETURNING id`,
         [
-          eventId,
+          event.id,
+          owner,
           next.status,
-          next.status === 'pending' ? next.nextAttemptMs : 0,
-          next.status === 'pending' ? null : next.nowMs,
+          pending ? next.nextAttemptMs : 0,
+          pending ? null : next.nowMs,
+          a?.startedMs ?? 0,
+          a?.httpStatus ?? null,
+          a?.latencyMs ?? 0,
+          a?.error ?? null,
+          a?.answerCode ?? null,
+          a !== undefined,
+          a === undefined ? 0 : 1,
         ],
       )
+      if (rows.length === 0) return false
+      if (!pending) await promoteOldest(db, event.sdkAppId, event.orderingKey)
       return true
     })
-    if (moved && next.status !== 'pending') this.#signal.notify()
+    // The next event of a finished one's key may now be due.
+    if (moved && !pending) this.#signal.notify()
+  }
+
+  async sweep(finishedUpToMs: number, limit: number): Promise<number> {
+    // Attempts go with their event (ON DELETE CASCADE); rows another sweeper holds are left to it.
+    const r = await this.#query.query(
+      `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+         WHERE finished_ms IS NOT NULL AND finished_ms <= $1 ORDER BY finished_ms LIMIT $2
+         FOR UPDATE SKIP LOCKED)`,
+      [finishedUpToMs, limit],
+    )
+    return r.rowCount ?? 0
   }
 
   async release(owner: string, eventIds: readonly number[]): Promise<void> {
-    await this.#run((db) =>
-      db.query(
-        'UPDATE outbox SET lease_owner = NULL, lease_until_ms = 0 WHERE id = ANY($1::bigint[]) AND lease_owner = $2',
-        [eventIds, owner],
-      ),
+    await this.#query.query(
+      'UPDATE outbox SET lease_owner = NULL, lease_until_ms = 0 WHERE id = ANY($1::bigint[]) AND lease_owner = $2',
+      [eventIds, owner],
     )
   }
 
@@ -190,13 +199,24 @@ export class PgDeliveryLog implements DeliveryLog {
   }
 
   async requeue(id: number, nowMs: number): Promise<Delivery | undefined> {
+    const { rows } = await this.#db.query<{ ordering_key: string }>(
+      'SELECT ordering_key FROM outbox WHERE app_id = $1 AND id = $2',
+      [this.#app, id],
+    )
+    if (rows.length === 0) return undefined
+    const key = rows[0]!.ordering_key
+    // The key's lock first, as every writer of heads takes it: the event may become the head.
+    await lockKeys(this.#db, this.#app, [key])
     const changed = await this.#db.query(
       `UPDATE outbox SET status = 'pending', tries = 0, next_attempt_ms = $1, finished_ms = NULL,
-         lease_owner = NULL, lease_until_ms = 0
+         head = false, lease_owner = NULL, lease_until_ms = 0
        WHERE app_id = $2 AND id = $3 AND status != 'pending'`,
       [nowMs, this.#app, id],
     )
-    if ((changed.rowCount ?? 0) > 0) this.#effects.outboxChanged = true
+    if ((changed.rowCount ?? 0) > 0) {
+      await rehead(this.#db, this.#app, key)
+      this.#effects.outboxChanged = true
+    }
     return this.get(id)
   }
 

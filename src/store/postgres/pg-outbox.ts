@@ -4,10 +4,12 @@
  * the row is inserted, so without the lock two transactions writing one key could commit in the
  * opposite order of their ids, and a dispatcher could deliver the higher id before the lower one
  * became visible. Holding the key's lock from the INSERT to COMMIT means the next writer of that
- * key draws its id after this commit: per key, id order is commit order.
+ * key draws its id after this commit: per key, id order is commit order. The same lock makes the
+ * first event of a key with nothing pending its head (pg-heads.ts).
  */
 import { REST_PLATFORM, type WebhookEvent } from '../../webhooks/events.js'
 import type { OutboxStore } from '../outbox.js'
+import { lockKeys } from './pg-heads.js'
 import type { Queryable } from './pg-store.js'
 
 /** [U] `ClientIP` of an event recorded outside a request (a tool, a test): the local host. */
@@ -38,18 +40,18 @@ export class PgOutbox implements OutboxStore {
   async flush(): Promise<void> {
     const events = this.#events.splice(0)
     if (events.length === 0) return
-    // Sorted, so two transactions that write the same keys take their locks in the same order and
-    // never wait on each other in a cycle. The schema is part of the lock key: deployments (and
-    // tests) sharing a database do not wait on each other's keys.
-    const keys = [...new Set(events.map((e) => e.orderingKey))].sort()
-    await this.#db.query(
-      `SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '/' || $1 || '/' || k.key, 0))
-       FROM unnest($2::text[]) WITH ORDINALITY AS k(key, n) ORDER BY k.n`,
-      [String(this.#app), keys],
+    await lockKeys(
+      this.#db,
+      this.#app,
+      events.map((e) => e.orderingKey),
     )
+    // Under the keys' locks, "nothing of this key is pending" cannot change before COMMIT: the
+    // first event of such a key in this transaction is its head.
     await this.#db.query(
-      `INSERT INTO outbox (app_id, command, ordering_key, body, created_ms, client_ip, opt_platform)
-       SELECT $1, e.command, e.key, e.body, e.created_ms, e.client_ip, e.opt_platform
+      `INSERT INTO outbox (app_id, command, ordering_key, body, created_ms, client_ip, opt_platform, head)
+       SELECT $1, e.command, e.key, e.body, e.created_ms, e.client_ip, e.opt_platform,
+         e.n = min(e.n) OVER (PARTITION BY e.key)
+           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.status = 'pending' AND p.app_id = $1 AND p.ordering_key = e.key)
        FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[])
          WITH ORDINALITY AS e(command, key, body, created_ms, client_ip, opt_platform, n)
        ORDER BY e.n`,

@@ -76,7 +76,7 @@ export class PgStore implements Store {
   private constructor(pool: pg.Pool, options: PgStoreOptions) {
     this.#pool = pool
     this.#options = options
-    this.deliveryQueue = new PgDeliveryQueue((fn) => this.#inTransaction(fn), this.#signal)
+    this.deliveryQueue = new PgDeliveryQueue(pool, (fn) => this.#inTransaction(fn), this.#signal)
     this.#watch = new PgChangeWatch(pool, () => this.#commits.emit(undefined))
   }
 

@@ -3,13 +3,14 @@
  * mapping of log rows to `Delivery`: the same in both engines.
  */
 import type { AfterEventCommand } from '../../webhooks/events.js'
-import type { AttemptRecord, Delivery, DeliveryStatus } from '../deliveries.js'
+import type { AttemptRecord, ClaimedEvent, Delivery, DeliveryStatus } from '../deliveries.js'
 
 /** An event due for delivery, as a claim reads it. */
 export interface DueRow {
   id: number
   app_id: number
   command: AfterEventCommand
+  ordering_key: string
   body: string
   client_ip: string
   opt_platform: string
@@ -37,6 +38,22 @@ export interface AttemptRow {
   latency_ms: number
   error: string | null
   answer_code: number | null
+}
+
+export const DUE_COLUMNS = 'id, app_id, command, ordering_key, body, client_ip, opt_platform, tries'
+
+/** The event a claim hands out, from its row. */
+export function toClaimed(row: DueRow): ClaimedEvent {
+  return {
+    id: row.id,
+    sdkAppId: row.app_id,
+    command: row.command,
+    orderingKey: row.ordering_key,
+    body: row.body,
+    clientIp: row.client_ip,
+    optPlatform: row.opt_platform,
+    tries: row.tries,
+  }
 }
 
 export const LOG_COLUMNS =

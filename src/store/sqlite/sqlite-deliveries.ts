@@ -14,9 +14,12 @@ import type {
   DeliveryLog,
   DeliveryQueue,
 } from '../deliveries.js'
+import { rehead } from './sqlite-heads.js'
 import { chunks, placeholders, type Statements } from './statements.js'
 import {
+  DUE_COLUMNS,
   LOG_COLUMNS,
+  toClaimed,
   toDeliveries,
   type AttemptRow,
   type DueRow,
@@ -48,11 +51,19 @@ export class OutboxSignal {
 /** Runs `work` as a job of the group commit and resolves after COMMIT. */
 export type RunInBatch = <T>(work: () => T) => Promise<T>
 
-const CLAIM = `SELECT id, app_id, command, body, client_ip, opt_platform, tries FROM outbox o
-  WHERE status = 'pending' AND next_attempt_ms <= @now AND lease_until_ms <= @now
-    AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.status = 'pending' AND p.app_id = o.app_id
-                    AND p.ordering_key = o.ordering_key AND p.id < o.id)
+// Heads only (migration 0006): the scan never meets the events queued behind a key's head.
+const CLAIM = `SELECT ${DUE_COLUMNS} FROM outbox
+  WHERE status = 'pending' AND head = 1 AND next_attempt_ms <= @now AND lease_until_ms <= @now
   ORDER BY id LIMIT @limit`
+
+/**
+ * Moves a pending event out of `pending`: one `owner` still holds (a recorded attempt), or, with no
+ * owner, one the claim reading it holds the write lock over (a skipped event).
+ */
+const FINISH = `UPDATE outbox SET status = @status, tries = tries + @tried, next_attempt_ms = 0, finished_ms = @now,
+    head = 0, lease_owner = NULL, lease_until_ms = 0
+  WHERE id = @id AND status = 'pending' AND (@owner IS NULL OR lease_owner = @owner)
+  RETURNING app_id, ordering_key`
 
 export class SqliteDeliveryQueue implements DeliveryQueue {
   readonly #s: Statements
@@ -80,61 +91,70 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     return this.#run(() => {
       const rows = this.#s.get(CLAIM).all({ now: r.nowMs, limit: r.limit }) as DueRow[]
       const lease = this.#s.get('UPDATE outbox SET lease_owner = ?, lease_until_ms = ? WHERE id = ?')
-      const skip = this.#s.get(`UPDATE outbox SET status = 'skipped', finished_ms = ? WHERE id = ?`)
       const claimed: ClaimedEvent[] = []
       for (const row of rows) {
         if (!r.wanted(row.app_id, row.command)) {
-          skip.run(r.nowMs, row.id)
-          // The next event of the key may now be due.
-          this.#signal.mark()
+          this.#finish({ id: row.id, owner: null, status: 'skipped', tried: 0, now: r.nowMs })
           continue
         }
         lease.run(r.owner, r.nowMs + r.leaseMs, row.id)
-        claimed.push({
-          id: row.id,
-          sdkAppId: row.app_id,
-          command: row.command,
-          body: row.body,
-          clientIp: row.client_ip,
-          optPlatform: row.opt_platform,
-          tries: row.tries,
-        })
+        claimed.push(toClaimed(row))
       }
       return claimed
     })
   }
 
-  record(owner: string, eventId: number, a: Attempt, next: AfterAttempt): Promise<void> {
+  record(owner: string, event: ClaimedEvent, a: Attempt, next: AfterAttempt): Promise<void> {
+    const eventId = event.id
     return this.#run(() => {
       this.#s
         .get(
+          // Not for an event already swept away (another owner finished it, and retention is short).
           `INSERT INTO webhook_attempts (outbox_id, attempt, started_ms, http_status, latency_ms, error, answer_code)
-           VALUES (?, (SELECT count(*) + 1 FROM webhook_attempts WHERE outbox_id = ?), ?, ?, ?, ?, ?)`,
+           SELECT @id, (SELECT count(*) + 1 FROM webhook_attempts WHERE outbox_id = @id),
+             @started, @status, @latency, @error, @code
+           WHERE EXISTS (SELECT 1 FROM outbox WHERE id = @id)`,
         )
-        .run(
-          eventId,
-          eventId,
-          a.startedMs,
-          a.httpStatus ?? null,
-          a.latencyMs,
-          a.error ?? null,
-          a.answerCode ?? null,
-        )
-      const moved = this.#s
+        .run({
+          id: eventId,
+          started: a.startedMs,
+          status: a.httpStatus ?? null,
+          latency: a.latencyMs,
+          error: a.error ?? null,
+          code: a.answerCode ?? null,
+        })
+      if (next.status !== 'pending') {
+        this.#finish({ id: eventId, owner, status: next.status, tried: 1, now: next.nowMs })
+        return
+      }
+      this.#s
         .get(
-          `UPDATE outbox SET status = ?, tries = tries + 1, next_attempt_ms = ?, finished_ms = ?,
-             lease_owner = NULL, lease_until_ms = 0
+          `UPDATE outbox SET tries = tries + 1, next_attempt_ms = ?, lease_owner = NULL, lease_until_ms = 0
            WHERE id = ? AND lease_owner = ?`,
         )
-        .run(
-          next.status,
-          next.status === 'pending' ? next.nextAttemptMs : 0,
-          next.status === 'pending' ? null : next.nowMs,
-          eventId,
-          owner,
-        )
-      if (next.status !== 'pending' && moved.changes > 0) this.#signal.mark()
+        .run(next.nextAttemptMs, eventId, owner)
     })
+  }
+
+  sweep(finishedUpToMs: number, limit: number): Promise<number> {
+    return this.#run(
+      () =>
+        // Attempts go with their event (ON DELETE CASCADE).
+        this.#s
+          .get(
+            `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+               WHERE finished_ms IS NOT NULL AND finished_ms <= ? ORDER BY finished_ms LIMIT ?)`,
+          )
+          .run(finishedUpToMs, limit).changes,
+    )
+  }
+
+  #finish(f: { id: number; owner: string | null; status: string; tried: number; now: number }): void {
+    const row = this.#s.get(FINISH).get(f) as { app_id: number; ordering_key: string } | undefined
+    if (row === undefined) return
+    rehead(this.#s, row.app_id, row.ordering_key)
+    // The next event of the key may now be due.
+    this.#signal.mark()
   }
 
   release(owner: string, eventIds: readonly number[]): Promise<void> {
@@ -191,14 +211,19 @@ export class SqliteDeliveryLog implements DeliveryLog {
   }
 
   async requeue(id: number, nowMs: number): Promise<Delivery | undefined> {
-    const changed = this.#s
+    const row = this.#s
       .get(
         `UPDATE outbox SET status = 'pending', tries = 0, next_attempt_ms = ?, finished_ms = NULL,
-           lease_owner = NULL, lease_until_ms = 0
-         WHERE app_id = ? AND id = ? AND status != 'pending'`,
+           head = 0, lease_owner = NULL, lease_until_ms = 0
+         WHERE app_id = ? AND id = ? AND status != 'pending'
+         RETURNING ordering_key`,
       )
-      .run(nowMs, this.#app, id)
-    if (changed.changes > 0) this.#signal.mark()
+      .get(nowMs, this.#app, id) as { ordering_key: string } | undefined
+    if (row !== undefined) {
+      // An old event may now be the oldest pending of its key.
+      rehead(this.#s, this.#app, row.ordering_key)
+      this.#signal.mark()
+    }
     return this.get(id)
   }
 
