@@ -167,7 +167,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await loadFixturesFile(store, apps[0]!, options.fixturesFile, clock)
     await dispatcher.start()
     const verifier = new UserSigVerifier()
+    const repeats = new RepeatLog(logger)
     const handleV4 = createV4Handler({
+      repeats,
       apps,
       store,
       clock,
@@ -176,7 +178,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       beforeSend: new BeforeSendClient({ http: beforeHttp, clock }),
       ...(options.commands && { commands: options.commands }),
     })
-    const repeats = new RepeatLog(logger)
     const routes = new Routes()
     addHealthRoute(routes, store, repeats)
     addOwnApiRoutes(routes, { apps, store, clock, verifier })

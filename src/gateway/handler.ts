@@ -13,6 +13,7 @@ import type { AppConfig } from '../config/config.js'
 import type { Clock } from '../domain/clock.js'
 import { codes, TencentError } from '../domain/codes.js'
 import type { Log } from '../log.js'
+import { failureKey, type RepeatLog } from '../logging/repeat-log.js'
 import type { Store, Tx } from '../store/store.js'
 import { receives } from '../webhooks/audience.js'
 import type { BeforeSendClient } from '../webhooks/before-send.js'
@@ -40,6 +41,8 @@ export interface GatewayDeps {
   verifier: UserSigVerifier
   beforeSend: BeforeSendClient
   commands?: ReadonlyMap<string, Command>
+  /** Where unexpected failures are logged, once per cause and interval; each request's log otherwise. */
+  repeats?: RepeatLog
 }
 
 /** What the access log needs to know about a request once it is answered. */
@@ -125,7 +128,12 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
       return { envelope: ok(fields, actionStatus), sdkAppId, command: name }
     } catch (e) {
       if (e instanceof TencentError) return { envelope: failure(e.code, e.info), sdkAppId, command: name }
-      req.log.error({ err: e }, 'unexpected failure while answering a v4 request')
+      // One failure cause (a full disk, a lost database) fails every request alike: its stack is
+      // logged once, then counted, instead of once per request.
+      const fields = { err: e, command: cmd && `${cmd.service}/${cmd.name}` }
+      const msg = 'unexpected failure while answering a v4 request'
+      if (deps.repeats) deps.repeats.error(failureKey('v4', e), fields, msg)
+      else req.log.error(fields, msg)
       const code = cmd ? serviceCodes[cmd.service].internal : 70500
       return { envelope: failure(code, codes[code]), sdkAppId, command: name }
     }
