@@ -163,14 +163,17 @@ export function inspectRoutes(deps: { store: Store; clock: Clock }): {
     query: [],
     stream(r, send) {
       let timer: NodeJS.Timeout | undefined
-      const off = store.onCommit((sdkAppId) => {
-        if (sdkAppId !== undefined && sdkAppId !== r.app.sdkAppId) return
-        timer ??= setTimeout(() => {
-          timer = undefined
-          send('change', { SdkAppId: r.app.sdkAppId, TimeMs: clock.nowMs() })
-        }, COALESCE_MS)
-      })
-      send('ready', { SdkAppId: r.app.sdkAppId })
+      const off = store.onCommit(
+        (sdkAppId) => {
+          if (sdkAppId !== undefined && sdkAppId !== r.app.sdkAppId) return
+          timer ??= setTimeout(() => {
+            timer = undefined
+            send('change', { SdkAppId: r.app.sdkAppId, TimeMs: clock.nowMs() })
+          }, COALESCE_MS)
+        },
+        // `ready` promises that every commit from then on is reported.
+        () => send('ready', { SdkAppId: r.app.sdkAppId }),
+      )
       return () => {
         clearTimeout(timer)
         off()

@@ -98,9 +98,11 @@ export interface Store {
   /**
    * Calls `listener` after a commit that may have changed an app's data, with that app, or with
    * undefined when a change was seen without knowing the app (another instance's commit). Returns
-   * the unsubscriber. Used to push live updates; never on the write path when nobody listens.
+   * the unsubscriber. `watching` is called once every commit from then on will be reported (at
+   * once on SQLite; on PostgreSQL when the watch on other instances has its baseline). Used to push
+   * live updates; never on the write path when nobody listens.
    */
-  onCommit(listener: (sdkAppId: number | undefined) => void): () => void
+  onCommit(listener: (sdkAppId: number | undefined) => void, watching?: () => void): () => void
   /** Pending outbox events per app that has any. */
   outboxBacklog(): Promise<OutboxBacklog[]>
   /** Connections of a pooled engine (PostgreSQL). */

@@ -141,10 +141,10 @@ export class PgStore implements Store {
    * This instance's commits are reported as they happen; other instances' are seen by a watch that
    * runs only while someone listens (`PgChangeWatch`).
    */
-  onCommit(listener: (sdkAppId: number | undefined) => void): () => void {
+  onCommit(listener: (sdkAppId: number | undefined) => void, watching?: () => void): () => void {
     const off = this.#commits.subscribe(listener)
     const offDeliveries = this.#signal.subscribe(() => listener(undefined))
-    this.#watch.retain()
+    this.#watch.retain(watching)
     return () => {
       off()
       offDeliveries()

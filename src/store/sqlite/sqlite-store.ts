@@ -93,8 +93,9 @@ export class SqliteStore implements Store {
     return this.#submit(() => fn(this.#txFor(sdkAppId)), sdkAppId)
   }
 
-  onCommit(listener: (sdkAppId: number | undefined) => void): () => void {
+  onCommit(listener: (sdkAppId: number | undefined) => void, watching?: () => void): () => void {
     const off = this.#commits.subscribe(listener)
+    watching?.()
     // Deliveries change outside any app's transaction: the dispatcher's signal covers them.
     const offDeliveries = this.#signal.subscribe(() => listener(undefined))
     return () => {
