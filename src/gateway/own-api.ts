@@ -150,9 +150,40 @@ export function addOwnApiRoutes(routes: Routes, deps: OwnApiDeps): void {
     return ok({ Delivery: render(delivery) })
   }
 
-  routes.add('GET', '/api/apps/:sdkAppId/webhooks/deliveries', signed(listDeliveries))
-  routes.add('POST', '/api/apps/:sdkAppId/webhooks/deliveries/:id/retry', signed(retryDelivery))
+  const [list, retry] = deliveryLogRoutes
+  routes.add(list.method, list.path, signed(listDeliveries))
+  routes.add(retry.method, retry.path, signed(retryDelivery))
 }
+
+/** A route as the OpenAPI description shows it. */
+export interface RouteDescription {
+  method: 'GET' | 'POST'
+  path: string
+  summary: string
+  query: readonly { name: string; description: string }[]
+}
+
+/** The delivery log's two routes, described once for the router and the OpenAPI document. */
+export const deliveryLogRoutes = [
+  {
+    method: 'GET',
+    path: '/api/apps/:sdkAppId/webhooks/deliveries',
+    summary:
+      'The webhook delivery log, newest first: Deliveries (pending events, and finished ones for webhooks.retentionHours), Cursor, IsFinish',
+    query: [
+      { name: 'command', description: 'only events of this callback command' },
+      { name: 'status', description: `only deliveries in this status: ${deliveryStatuses.join(', ')}` },
+      { name: 'limit', description: `items per page, 1 to ${MAX_PAGE} (default ${DEFAULT_PAGE})` },
+      { name: 'cursor', description: 'the Cursor of the previous page; absent or "0" for the first' },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/apps/:sdkAppId/webhooks/deliveries/:id/retry',
+    summary: 'Sends an event again while it is in the log (60009 once deleted): Delivery',
+    query: [],
+  },
+] as const satisfies readonly [RouteDescription, RouteDescription]
 
 /** Wire form of a delivery; absent times are null. */
 function render(d: Delivery): Record<string, unknown> {
