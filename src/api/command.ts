@@ -11,13 +11,24 @@ import type { ReadTx, Tx } from '../store/store.js'
 import type { BeforeSendHook } from '../webhooks/before-send.js'
 import { readFields, type Field, type FieldType, type JsonObject } from './fields.js'
 
-export type Service = 'im_open_login_svc' | 'openim' | 'group_open_http_svc'
+export type Service = 'im_open_login_svc' | 'openim' | 'group_open_http_svc' | 'recentcontact'
+
+export interface ServiceCodes {
+  badJson: Code
+  internal: Code
+  /** The service's own "needs App admin" code, answered instead of the gateway's 60010. */
+  notAdmin?: Code
+  /** The service's envelope carries `ErrorDisplay` (text for end users, always ""). */
+  errorDisplay?: true
+}
 
 /** Per-service answers to a body that is not a JSON object, and to an unexpected failure (style §3). */
-export const serviceCodes: Record<Service, { badJson: Code; internal: Code }> = {
+export const serviceCodes: Record<Service, ServiceCodes> = {
   im_open_login_svc: { badJson: 70402, internal: 70500 },
   openim: { badJson: 90001, internal: 91000 },
   group_open_http_svc: { badJson: 10011, internal: 10002 },
+  // Spec part 2 §17: its own error family, and ErrorDisplay in every answer.
+  recentcontact: { badJson: 50002, internal: 50004, notAdmin: 50003, errorDisplay: true },
 }
 
 export interface CommandContext {

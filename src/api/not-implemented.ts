@@ -44,8 +44,6 @@ export const notImplemented: ReadonlySet<string> = new Set([
   'sns/group_delete',
   'sns/group_get',
   // Recent contacts (spec part 2 §17)
-  'recentcontact/get_list',
-  'recentcontact/delete',
   'recentcontact/create_contact_group',
   'recentcontact/del_contact_group',
   'recentcontact/update_contact_group',

@@ -53,6 +53,11 @@ export const codes = {
   90054: 'MsgKey is illegal',
   91000: 'server internal error',
   93000: 'the JSON data packet is too long',
+  // Conversation list (spec part 2 §17, §23)
+  50001: 'the account has not been imported',
+  50002: 'invalid request parameters',
+  50003: 'the request needs App admin permission',
+  50004: 'server internal error',
   // Groups (spec §9)
   10002: 'server internal error',
   10004: 'invalid parameter',

@@ -5,7 +5,7 @@
  * service's parse code), then the command. Nothing thrown escapes: an unexpected failure is logged
  * with the request id and answered with the service's internal-error code.
  */
-import type { Command, CommandContext } from '../api/command.js'
+import type { Command, CommandContext, Service } from '../api/command.js'
 import { serviceCodes } from '../api/command.js'
 import { commands as commandTable } from '../api/commands.js'
 import { notImplemented } from '../api/not-implemented.js'
@@ -77,6 +77,13 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
   const warned = new Set<string>()
 
   return async function handleV4(req) {
+    const outcome = await answer(req)
+    const service = outcome.service && serviceCodes[outcome.service]
+    if (service?.errorDisplay) outcome.envelope.ErrorDisplay = ''
+    return { envelope: outcome.envelope, sdkAppId: outcome.sdkAppId, command: outcome.command }
+  }
+
+  async function answer(req: V4Request): Promise<V4Outcome & { service?: Service }> {
     let sdkAppId: number | undefined
     let cmd: Command | undefined
     let name: string | undefined
@@ -125,9 +132,15 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
         webhooks: beforeSend.forRequest({ app, clientIp, log: req.log }),
       }
       const { actionStatus, ...fields } = await cmd.run(parsed.body, ctx)
-      return { envelope: ok(fields, actionStatus), sdkAppId, command: name }
+      return { envelope: ok(fields, actionStatus), sdkAppId, command: name, service: cmd.service }
     } catch (e) {
-      if (e instanceof TencentError) return { envelope: failure(e.code, e.info), sdkAppId, command: name }
+      const service = cmd?.service
+      if (e instanceof TencentError) {
+        const notAdmin = service && serviceCodes[service].notAdmin
+        const code = e.code === 60010 && notAdmin !== undefined ? notAdmin : e.code
+        const info = code === e.code ? e.info : codes[notAdmin!]
+        return { envelope: failure(code, info), sdkAppId, command: name, service }
+      }
       // One failure cause (a full disk, a lost database) fails every request alike: its stack is
       // logged once, then counted, instead of once per request.
       const fields = { err: e, command: cmd && `${cmd.service}/${cmd.name}` }
@@ -135,7 +148,7 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
       if (deps.repeats) deps.repeats.error(failureKey('v4', e), fields, msg)
       else req.log.error(fields, msg)
       const code = cmd ? serviceCodes[cmd.service].internal : 70500
-      return { envelope: failure(code, codes[code]), sdkAppId, command: name }
+      return { envelope: failure(code, codes[code]), sdkAppId, command: name, service }
     }
   }
 }

@@ -17,6 +17,7 @@ const REASON_NAMES: Record<NotUnreadReason, string> = {
   'no-unread': 'NoUnread',
   'online-only': 'OnlineOnly',
   'import-history': 'ImportedAsRead',
+  deleted: 'ConversationDeleted',
   recalled: 'Recalled',
   'before-read-time': 'BeforeReadTime',
   'not-counted': 'NotCounted',

@@ -71,6 +71,9 @@ export async function loadFixtures(tx: Tx, doc: FixtureDocument, nowSeconds: num
         `fixtures: c2cMessages[${i}] has the MsgKey of another message of its conversation`,
       )
     }
+    // A loaded message moves the conversation lists as a sent one does (spec part 2 §17.1).
+    const owners = m.SenderSees !== 0 ? [m.To_Account, m.From_Account] : [m.To_Account]
+    await tx.recent.touchC2C(m.From_Account, m.To_Account, owners, m.MsgTime)
     const key = formatMsgKey(parts) as MsgKey
     if (m.IsPeerRead === 1) {
       if (m.IsNeedReadReceipt !== 1)

@@ -12,6 +12,7 @@ import type { GroupReads, GroupReceiptReads, GroupReceiptStore, GroupStore } fro
 import type { DeliveryLog, DeliveryLogReads, DeliveryQueue } from './deliveries.js'
 import type { InspectionReads, MaintenanceStore } from './inspection.js'
 import type { OutboxStore } from './outbox.js'
+import type { RecentReads, RecentStore } from './recent.js'
 
 /** The database cannot be reached or prepared; the CLI exits with code 3. */
 export class StoreUnavailableError extends Error {
@@ -53,6 +54,7 @@ export interface Tx {
   readonly c2c: C2CStore
   readonly groups: GroupStore
   readonly groupReceipts: GroupReceiptStore
+  readonly recent: RecentStore
   readonly outbox: OutboxStore
   readonly deliveries: DeliveryLog
   readonly inspection: InspectionReads
@@ -65,6 +67,7 @@ export interface ReadTx {
   readonly c2c: C2CReads
   readonly groups: GroupReads
   readonly groupReceipts: GroupReceiptReads
+  readonly recent: RecentReads
   readonly deliveries: DeliveryLogReads
   readonly inspection: InspectionReads
 }

@@ -48,8 +48,12 @@ export interface StoredMessage extends NewMessage {
   peerRead: boolean
 }
 
-/** Why a message never counts as unread, whatever the read time (design.md decision 6). */
-export type UnreadExclusion = 'self' | 'import-history' | 'no-unread' | 'online-only'
+/**
+ * Why a message never counts as unread, whatever the read time (design.md decision 6); 'deleted':
+ * it was still unread when its recipient deleted the conversation (recentcontact/delete, spec part 2
+ * §17.2).
+ */
+export type UnreadExclusion = 'self' | 'import-history' | 'no-unread' | 'online-only' | 'deleted'
 
 /**
  * design.md decision 6: a message counts unless sent to oneself, imported as history

@@ -177,7 +177,7 @@ export class PgC2C implements C2CStore {
     const { rows } = await this.#db.query<MessageRow>(
       `SELECT * FROM c2c_messages
        WHERE app_id = $1 AND user_lo = $2 AND user_hi = $3 AND msg_time BETWEEN $4 AND $5
-         AND (to_id = $6 OR (from_id = $6 AND sender_sees))
+         AND ((to_id = $6 AND recipient_sees) OR (from_id = $6 AND sender_sees))
          ${b === undefined ? '' : 'AND (msg_time, msg_seq, msg_random) < ($8, $9, $10)'}
        ORDER BY msg_time DESC, msg_seq DESC, msg_random DESC LIMIT $7`,
       params,

@@ -17,6 +17,7 @@ import {
 } from '../store.js'
 import { PgAccounts } from './pg-accounts.js'
 import { PgC2C } from './pg-c2c.js'
+import { SqlRecent } from '../sql-recent.js'
 import { PgGroupReceipts } from './pg-group-receipts.js'
 import { PgGroups } from './pg-groups.js'
 import { MigrationError } from '../migrations.js'
@@ -124,6 +125,7 @@ export class PgStore implements Store {
         c2c: new PgC2C(client, sdkAppId),
         groups: new PgGroups(client, sdkAppId),
         groupReceipts: new PgGroupReceipts(client, sdkAppId),
+        recent: new SqlRecent(pgRunner(client), sdkAppId, PG_DIALECT),
         outbox,
         deliveries: new PgDeliveryLog(client, sdkAppId, effects),
         inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
@@ -166,6 +168,7 @@ export class PgStore implements Store {
         c2c: new PgC2C(client, sdkAppId),
         groups: new PgGroups(client, sdkAppId),
         groupReceipts: new PgGroupReceipts(client, sdkAppId),
+        recent: new SqlRecent(pgRunner(client), sdkAppId, PG_DIALECT),
         deliveries: new PgDeliveryLog(client, sdkAppId, { outboxChanged: false }),
         inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
       })

@@ -173,7 +173,7 @@ export class SqliteC2C implements C2CStore {
       .get(
         `SELECT * FROM c2c_messages
          WHERE app_id = ? AND user_lo = ? AND user_hi = ? AND msg_time BETWEEN ? AND ?
-           AND (to_id = ? OR (from_id = ? AND sender_sees = 1))
+           AND ((to_id = ? AND recipient_sees = 1) OR (from_id = ? AND sender_sees = 1))
            ${b === undefined ? '' : 'AND (msg_time, msg_seq, msg_random) < (?, ?, ?)'}
          ORDER BY msg_time DESC, msg_seq DESC, msg_random DESC LIMIT ?`,
       )

@@ -13,6 +13,7 @@ import { WriteHealth } from './sqlite-health.js'
 import { migrateSqlite } from './sqlite-migrate.js'
 import { SqliteAccounts } from './sqlite-accounts.js'
 import { SqliteC2C } from './sqlite-c2c.js'
+import { SqlRecent } from '../sql-recent.js'
 import { SqliteGroupReceipts } from './sqlite-group-receipts.js'
 import { SqliteGroups } from './sqlite-groups.js'
 import { OutboxSignal, SqliteDeliveryLog, SqliteDeliveryQueue } from './sqlite-deliveries.js'
@@ -209,6 +210,7 @@ export class SqliteStore implements Store {
       c2c: new SqliteC2C(this.#statements, sdkAppId),
       groups: new SqliteGroups(this.#statements, sdkAppId),
       groupReceipts: new SqliteGroupReceipts(this.#statements, sdkAppId),
+      recent: new SqlRecent(this.#runner, sdkAppId, SQLITE_DIALECT),
       outbox: new SqliteOutbox(this.#statements, sdkAppId, this.#signal),
       deliveries: new SqliteDeliveryLog(this.#statements, sdkAppId, this.#signal),
       inspection: new SqlInspection(this.#runner, sdkAppId, SQLITE_DIALECT),

@@ -1,0 +1,239 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ManualClock } from '../../../src/domain/clock.js'
+import { startTestServer, testConfig, type TestServer } from '../../helpers/server.js'
+import { makeGroup, send as sendGroup } from '../group_open_http_svc/helpers.js'
+import { importAccounts, nextRandom, roam, text, unread } from '../openim/c2c.js'
+
+let server: TestServer
+const clock = new ManualClock(1_700_000_000_000)
+const T0 = 1_700_000_000
+
+const send = (from: string, to: string, extra: Record<string, unknown> = {}) =>
+  server.call('openim/sendmsg', {
+    From_Account: from,
+    To_Account: to,
+    MsgRandom: nextRandom(),
+    MsgBody: text('hi'),
+    ...extra,
+  })
+
+/** The doocs-style request of spec part 2 §17.1, with the given cursors. */
+const list = (user: string, o: Partial<Record<string, number>> = {}) =>
+  server.call('recentcontact/get_list', {
+    From_Account: user,
+    TimeStamp: 0,
+    StartIndex: 0,
+    TopTimeStamp: 0,
+    TopStartIndex: 0,
+    AssistFlags: 7,
+    ...o,
+  })
+
+const remove = (body: Record<string, unknown>) => server.call('recentcontact/delete', body)
+
+beforeAll(async () => {
+  server = await startTestServer(testConfig(), { clock })
+})
+afterAll(() => server.close())
+
+describe('recentcontact/get_list', () => {
+  it('lists C2C and group conversations in ascending MsgTime, as the captured answer', async () => {
+    await importAccounts(server, 'rc_a', 'rc_b', 'rc_c')
+    await makeGroup(server, 'rc_g1', 'rc_c', ['rc_a'])
+    clock.set((T0 + 10) * 1000)
+    expect(await send('rc_b', 'rc_a')).toMatchObject({ ErrorCode: 0 })
+    clock.set((T0 + 20) * 1000)
+    await sendGroup(server, 'rc_g1', 'rc_c')
+    clock.set((T0 + 30) * 1000)
+    expect(await send('rc_a', 'rc_c')).toMatchObject({ ErrorCode: 0 })
+    clock.set((T0 + 40) * 1000)
+    expect(await list('rc_a')).toEqual({
+      ActionStatus: 'OK',
+      ErrorInfo: '',
+      ErrorCode: 0,
+      ErrorDisplay: '',
+      SessionItem: [
+        { Type: 1, To_Account: 'rc_b', MsgTime: T0 + 10, TopFlag: 0 },
+        { Type: 2, GroupId: 'rc_g1', MsgTime: T0 + 20, TopFlag: 0 },
+        { Type: 1, To_Account: 'rc_c', MsgTime: T0 + 30, TopFlag: 0 },
+      ],
+      CompleteFlag: 1,
+      TimeStamp: T0 + 40,
+      StartIndex: 0,
+      TopTimeStamp: T0 + 40,
+      TopStartIndex: 0,
+    })
+    // The peer's list has the sender; a newer message moves the entry to the end.
+    clock.set((T0 + 50) * 1000)
+    await send('rc_b', 'rc_a')
+    const items = (await list('rc_a', { AssistFlags: 0 })).SessionItem as { MsgTime: number }[]
+    expect(items.map((i) => i.MsgTime)).toEqual([T0 + 20, T0 + 30, T0 + 50])
+    expect((await list('rc_b')).SessionItem).toEqual([
+      { Type: 1, To_Account: 'rc_a', MsgTime: T0 + 50, TopFlag: 0 },
+    ])
+  })
+
+  it('leaves out messages sent with NoLastMsg, hidden from the sender, or online only', async () => {
+    await importAccounts(server, 'rc_n1', 'rc_n2', 'rc_n3', 'rc_n4')
+    await send('rc_n1', 'rc_n2', { SendMsgControl: ['NoLastMsg'] })
+    await send('rc_n1', 'rc_n3', { SyncOtherMachine: 2 })
+    await send('rc_n1', 'rc_n4', { MsgLifeTime: 0 })
+    expect((await list('rc_n1')).SessionItem).toEqual([])
+    expect((await list('rc_n2')).SessionItem).toEqual([])
+    expect((await list('rc_n3')).SessionItem).toMatchObject([{ To_Account: 'rc_n1' }])
+    expect((await list('rc_n4')).SessionItem).toEqual([])
+  })
+
+  it('pages with TimeStamp/StartIndex through entries of one second without loss or repeat', async () => {
+    const peers = Array.from({ length: 130 }, (_, i) => `rc_p${String(i).padStart(3, '0')}`)
+    await importAccounts(server, 'rc_pager', ...peers.slice(0, 99))
+    await importAccounts(server, ...peers.slice(99))
+    clock.set((T0 + 100) * 1000)
+    for (const p of peers.slice(0, 120)) await send(p, 'rc_pager')
+    clock.set((T0 + 101) * 1000)
+    for (const p of peers.slice(120)) await send(p, 'rc_pager')
+    const first = await list('rc_pager', { AssistFlags: 0 })
+    expect(first).toMatchObject({ CompleteFlag: 0, TimeStamp: T0 + 100, StartIndex: 100 })
+    const second = await list('rc_pager', { AssistFlags: 0, TimeStamp: T0 + 100, StartIndex: 100 })
+    expect(second).toMatchObject({ CompleteFlag: 1, TimeStamp: T0 + 101, StartIndex: 0 })
+    const seen = [
+      ...(first.SessionItem as { To_Account: string }[]),
+      ...(second.SessionItem as { To_Account: string }[]),
+    ]
+    expect(seen.map((s) => s.To_Account)).toEqual(peers)
+  })
+
+  it('answers 50001 for an account that does not exist, 50002 for missing or bad fields, with ErrorDisplay', async () => {
+    expect(await list('rc_nobody')).toEqual({
+      ActionStatus: 'FAIL',
+      ErrorCode: 50001,
+      ErrorInfo: 'the account has not been imported',
+      ErrorDisplay: '',
+    })
+    await importAccounts(server, 'rc_f')
+    for (const body of [
+      {},
+      { From_Account: 'rc_f', StartIndex: 0, TopTimeStamp: 0, TopStartIndex: 0, AssistFlags: 0 },
+      {
+        From_Account: 'rc_f',
+        TimeStamp: 'x',
+        StartIndex: 0,
+        TopTimeStamp: 0,
+        TopStartIndex: 0,
+        AssistFlags: 0,
+      },
+      {
+        From_Account: 'rc_f',
+        TimeStamp: 0,
+        StartIndex: 0,
+        TopTimeStamp: 0,
+        TopStartIndex: 0,
+        AssistFlags: 8,
+      },
+    ]) {
+      expect(await server.call('recentcontact/get_list', body), JSON.stringify(body)).toMatchObject({
+        ErrorCode: 50002,
+        ErrorDisplay: '',
+      })
+    }
+    expect(await server.call('recentcontact/get_list', {}, { rawBody: '{' })).toMatchObject({
+      ErrorCode: 50002,
+    })
+    expect(await list('rc_f', { TimeStamp: '0' as unknown as number })).toMatchObject({ ErrorCode: 0 })
+  })
+
+  it('answers 50003 to a caller who is not an admin', async () => {
+    await importAccounts(server, 'rc_user')
+    const r = await server.call(
+      'recentcontact/get_list',
+      { From_Account: 'rc_user' },
+      { identifier: 'rc_user' },
+    )
+    expect(r).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 50003, ErrorDisplay: '' })
+  })
+})
+
+describe('recentcontact/delete', () => {
+  it('removes the C2C entry and its unread count from the deleting side only, with no read report', async () => {
+    await importAccounts(server, 'rd_a', 'rd_b')
+    await send('rd_b', 'rd_a')
+    await send('rd_b', 'rd_a')
+    await send('rd_a', 'rd_b')
+    expect(await unread(server, 'rd_a')).toMatchObject({ AllC2CUnreadMsgNum: 2 })
+    expect(await remove({ From_Account: 'rd_a', Type: 1, To_Account: 'rd_b' })).toEqual({
+      ActionStatus: 'OK',
+      ErrorInfo: '',
+      ErrorCode: 0,
+      ErrorDisplay: '',
+    })
+    expect((await list('rd_a')).SessionItem).toEqual([])
+    expect((await list('rd_b')).SessionItem).toMatchObject([{ To_Account: 'rd_a' }])
+    expect(await unread(server, 'rd_a', ['rd_b'])).toMatchObject({
+      AllC2CUnreadMsgNum: 0,
+      C2CUnreadMsgNumList: [{ Peer_Account: 'rd_b', C2CUnreadMsgNum: 0 }],
+    })
+    expect(await unread(server, 'rd_b')).toMatchObject({ AllC2CUnreadMsgNum: 1 })
+    // Without ClearRamble the history stays.
+    expect(await roam(server, 'rd_a', 'rd_b')).toHaveLength(3)
+    // A new message, even in the same second, brings the conversation back with 1 unread.
+    await send('rd_b', 'rd_a')
+    expect((await list('rd_a')).SessionItem).toMatchObject([{ To_Account: 'rd_b' }])
+    expect(await unread(server, 'rd_a')).toMatchObject({ AllC2CUnreadMsgNum: 1 })
+  })
+
+  it('with ClearRamble: 1 hides the history from the deleting side, the peer still sees it', async () => {
+    await importAccounts(server, 'rd_c', 'rd_d')
+    await send('rd_c', 'rd_d')
+    await send('rd_d', 'rd_c')
+    expect(await remove({ From_Account: 'rd_c', Type: 1, To_Account: 'rd_d', ClearRamble: 1 })).toMatchObject(
+      {
+        ErrorCode: 0,
+      },
+    )
+    expect(await roam(server, 'rd_c', 'rd_d')).toEqual([])
+    expect(await roam(server, 'rd_d', 'rd_c')).toHaveLength(2)
+    await send('rd_d', 'rd_c')
+    expect(await roam(server, 'rd_c', 'rd_d')).toHaveLength(1)
+  })
+
+  it('hides a group conversation until a newer message; accepts DOBYTE`s type and To_Account', async () => {
+    await makeGroup(server, 'rd_g', 'rd_owner', ['rd_m'])
+    await sendGroup(server, 'rd_g', 'rd_owner')
+    expect((await list('rd_m')).SessionItem).toMatchObject([{ Type: 2, GroupId: 'rd_g' }])
+    expect(await remove({ From_Account: 'rd_m', Type: 2, ToGroupid: 'rd_g', ClearRamble: 1 })).toMatchObject({
+      ErrorCode: 0,
+    })
+    expect((await list('rd_m')).SessionItem).toEqual([])
+    expect((await list('rd_owner')).SessionItem).toMatchObject([{ Type: 2, GroupId: 'rd_g' }])
+    await sendGroup(server, 'rd_g', 'rd_owner')
+    expect((await list('rd_m')).SessionItem).toMatchObject([{ Type: 2, GroupId: 'rd_g' }])
+    expect(await remove({ From_Account: 'rd_m', type: 2, To_Account: 'rd_g' })).toMatchObject({
+      ErrorCode: 0,
+    })
+    expect((await list('rd_m')).SessionItem).toEqual([])
+  })
+
+  it('succeeds for a conversation that does not exist; 50001 for an unknown user; 50002 for bad fields', async () => {
+    await importAccounts(server, 'rd_e')
+    expect(await remove({ From_Account: 'rd_e', Type: 1, To_Account: 'rd_none' })).toMatchObject({
+      ErrorCode: 0,
+    })
+    expect(await remove({ From_Account: 'rd_e', Type: 2, ToGroupid: 'rd_nogroup' })).toMatchObject({
+      ErrorCode: 0,
+    })
+    expect(await remove({ From_Account: 'rd_ghost', Type: 1, To_Account: 'rd_e' })).toMatchObject({
+      ErrorCode: 50001,
+      ErrorDisplay: '',
+    })
+    for (const body of [
+      { Type: 1, To_Account: 'rd_e' },
+      { From_Account: 'rd_e', To_Account: 'x' },
+      { From_Account: 'rd_e', Type: 3, To_Account: 'x' },
+      { From_Account: 'rd_e', Type: 1 },
+      { From_Account: 'rd_e', Type: 2 },
+      { From_Account: 'rd_e', Type: 1, To_Account: 'x', ClearRamble: 2 },
+    ]) {
+      expect(await remove(body), JSON.stringify(body)).toMatchObject({ ErrorCode: 50002 })
+    }
+  })
+})
