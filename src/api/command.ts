@@ -49,6 +49,8 @@ export interface CommandContext {
   read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T>
   /** Before-send callbacks; ask before `transaction`, never inside it (spec §7.3). */
   webhooks: BeforeSendHook
+  /** Tells this instance's UserSig check about a kick, once it has committed (spec part 2 §19.2). */
+  kicked(userId: string, notBefore: number): void
 }
 
 /**

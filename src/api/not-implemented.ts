@@ -6,10 +6,6 @@
  * here; a test checks that this list and the command table never share a key.
  */
 export const notImplemented: ReadonlySet<string> = new Set([
-  // Accounts and login state (spec part 2 §19)
-  'im_open_login_svc/kick',
-  'openim/query_online_status',
-  'openim/querystate',
   // One-to-one messages (spec part 2 §18)
   'openim/modify_c2c_msg',
   'openim/modify_group_msg',

@@ -21,6 +21,7 @@ import { parseJsonBody } from './body.js'
 import { failure, ok, type Envelope } from './envelope.js'
 import type { RateLimiter } from './rate-limit.js'
 import { parseQuery, parseV4Path, readV4Params } from './url.js'
+import type { KickedLogins } from './login-kicks.js'
 import type { UserSigVerifier } from './usersig.js'
 
 export interface V4Request {
@@ -39,6 +40,8 @@ export interface GatewayDeps {
   clock: Clock
   rateLimiter: RateLimiter
   verifier: UserSigVerifier
+  /** The kicks the verifier consults; told about each kick this instance commits. */
+  kicks?: KickedLogins
   beforeSend: BeforeSendClient
   commands?: ReadonlyMap<string, Command>
   /** Where unexpected failures are logged, once per cause and interval; each request's log otherwise. */
@@ -108,7 +111,7 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
       const app = /^\d{1,10}$/.test(params.sdkAppIdRaw) ? apps.get(Number(params.sdkAppIdRaw)) : undefined
       if (app === undefined) throw new TencentError(60006)
       sdkAppId = app.sdkAppId
-      verifier.verify(app, params.identifier, params.usersig, clock.nowSeconds())
+      await verifier.verify(app, params.identifier, params.usersig, clock.nowSeconds())
       const rate = app.limits.ratePerSecond ?? cmd.perSecond
       if (rate > 0) {
         let allowed = rateLimiter.take(`${app.sdkAppId}/${cmd.service}/${cmd.name}`, rate, clock.nowMs())
@@ -130,6 +133,7 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
         transaction: (fn) => store.transaction(app.sdkAppId, (tx) => fn(forRequest(tx, app, clientIp))),
         read: (fn) => store.read(app.sdkAppId, fn),
         webhooks: beforeSend.forRequest({ app, clientIp, log: req.log }),
+        kicked: (userId, notBefore) => deps.kicks?.kicked(app.sdkAppId, userId, notBefore),
       }
       const { actionStatus, ...fields } = await cmd.run(parsed.body, ctx)
       return { envelope: ok(fields, actionStatus), sdkAppId, command: name, service: cmd.service }

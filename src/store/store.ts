@@ -12,6 +12,8 @@ import type { GroupReads, GroupReceiptReads, GroupReceiptStore, GroupStore } fro
 import type { DeliveryLog, DeliveryLogReads, DeliveryQueue } from './deliveries.js'
 import type { InspectionReads, MaintenanceStore } from './inspection.js'
 import type { OutboxStore } from './outbox.js'
+import type { LoginReads, LoginStore } from './logins.js'
+import type { ProfileReads, ProfileStore } from './profiles.js'
 import type { RecentReads, RecentStore } from './recent.js'
 
 /** The database cannot be reached or prepared; the CLI exits with code 3. */
@@ -55,6 +57,8 @@ export interface Tx {
   readonly groups: GroupStore
   readonly groupReceipts: GroupReceiptStore
   readonly recent: RecentStore
+  readonly logins: LoginStore
+  readonly profiles: ProfileStore
   readonly outbox: OutboxStore
   readonly deliveries: DeliveryLog
   readonly inspection: InspectionReads
@@ -68,6 +72,8 @@ export interface ReadTx {
   readonly groups: GroupReads
   readonly groupReceipts: GroupReceiptReads
   readonly recent: RecentReads
+  readonly logins: LoginReads
+  readonly profiles: ProfileReads
   readonly deliveries: DeliveryLogReads
   readonly inspection: InspectionReads
 }

@@ -17,6 +17,8 @@ import {
 } from '../store.js'
 import { PgAccounts } from './pg-accounts.js'
 import { PgC2C } from './pg-c2c.js'
+import { SqlLogins } from '../sql-logins.js'
+import { SqlProfiles } from '../sql-profiles.js'
 import { SqlRecent } from '../sql-recent.js'
 import { PgGroupReceipts } from './pg-group-receipts.js'
 import { PgGroups } from './pg-groups.js'
@@ -126,6 +128,8 @@ export class PgStore implements Store {
         groups: new PgGroups(client, sdkAppId),
         groupReceipts: new PgGroupReceipts(client, sdkAppId),
         recent: new SqlRecent(pgRunner(client), sdkAppId, PG_DIALECT),
+        logins: new SqlLogins(pgRunner(client), sdkAppId),
+        profiles: new SqlProfiles(pgRunner(client), sdkAppId),
         outbox,
         deliveries: new PgDeliveryLog(client, sdkAppId, effects),
         inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
@@ -169,6 +173,8 @@ export class PgStore implements Store {
         groups: new PgGroups(client, sdkAppId),
         groupReceipts: new PgGroupReceipts(client, sdkAppId),
         recent: new SqlRecent(pgRunner(client), sdkAppId, PG_DIALECT),
+        logins: new SqlLogins(pgRunner(client), sdkAppId),
+        profiles: new SqlProfiles(pgRunner(client), sdkAppId),
         deliveries: new PgDeliveryLog(client, sdkAppId, { outboxChanged: false }),
         inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
       })

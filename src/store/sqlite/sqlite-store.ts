@@ -13,6 +13,8 @@ import { WriteHealth } from './sqlite-health.js'
 import { migrateSqlite } from './sqlite-migrate.js'
 import { SqliteAccounts } from './sqlite-accounts.js'
 import { SqliteC2C } from './sqlite-c2c.js'
+import { SqlLogins } from '../sql-logins.js'
+import { SqlProfiles } from '../sql-profiles.js'
 import { SqlRecent } from '../sql-recent.js'
 import { SqliteGroupReceipts } from './sqlite-group-receipts.js'
 import { SqliteGroups } from './sqlite-groups.js'
@@ -211,6 +213,8 @@ export class SqliteStore implements Store {
       groups: new SqliteGroups(this.#statements, sdkAppId),
       groupReceipts: new SqliteGroupReceipts(this.#statements, sdkAppId),
       recent: new SqlRecent(this.#runner, sdkAppId, SQLITE_DIALECT),
+      logins: new SqlLogins(this.#runner, sdkAppId),
+      profiles: new SqlProfiles(this.#runner, sdkAppId),
       outbox: new SqliteOutbox(this.#statements, sdkAppId, this.#signal),
       deliveries: new SqliteDeliveryLog(this.#statements, sdkAppId, this.#signal),
       inspection: new SqlInspection(this.#runner, sdkAppId, SQLITE_DIALECT),
