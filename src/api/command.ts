@@ -11,7 +11,7 @@ import type { ReadTx, Tx } from '../store/store.js'
 import type { BeforeSendHook } from '../webhooks/before-send.js'
 import { readFields, type Field, type FieldType, type JsonObject } from './fields.js'
 
-export type Service = 'im_open_login_svc' | 'openim' | 'group_open_http_svc' | 'recentcontact'
+export type Service = 'im_open_login_svc' | 'openim' | 'group_open_http_svc' | 'recentcontact' | 'profile'
 
 export interface ServiceCodes {
   badJson: Code
@@ -27,8 +27,9 @@ export const serviceCodes: Record<Service, ServiceCodes> = {
   im_open_login_svc: { badJson: 70402, internal: 70500 },
   openim: { badJson: 90001, internal: 91000 },
   group_open_http_svc: { badJson: 10011, internal: 10002 },
-  // Spec part 2 §17: its own error family, and ErrorDisplay in every answer.
+  // Spec part 2 §17 and §20: their own error families, and ErrorDisplay in every answer.
   recentcontact: { badJson: 50002, internal: 50004, notAdmin: 50003, errorDisplay: true },
+  profile: { badJson: 40001, internal: 40006, notAdmin: 40004, errorDisplay: true },
 }
 
 export interface CommandContext {

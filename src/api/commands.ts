@@ -6,6 +6,7 @@ import type { Command } from './command.js'
 import { groupCommands } from './group_open_http_svc/index.js'
 import { loginCommands } from './im_open_login_svc/index.js'
 import { openimCommands } from './openim/index.js'
+import { profileCommands } from './profile/index.js'
 import { recentContactCommands } from './recentcontact/index.js'
 
 const all: readonly Command[] = [
@@ -13,6 +14,7 @@ const all: readonly Command[] = [
   ...openimCommands,
   ...groupCommands,
   ...recentContactCommands,
+  ...profileCommands,
 ]
 
 export const commands: ReadonlyMap<string, Command> = new Map(all.map((c) => [`${c.service}/${c.name}`, c]))

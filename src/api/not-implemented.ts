@@ -20,9 +20,6 @@ export const notImplemented: ReadonlySet<string> = new Set([
   'all_member_push/im_add_tag',
   'all_member_push/im_remove_tag',
   'all_member_push/im_remove_all_tags',
-  // Profiles (spec part 2 §20)
-  'profile/portrait_get',
-  'profile/portrait_set',
   // Relationship chain
   'sns/friend_add',
   'sns/friend_import',

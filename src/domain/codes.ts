@@ -58,6 +58,15 @@ export const codes = {
   50002: 'invalid request parameters',
   50003: 'the request needs App admin permission',
   50004: 'server internal error',
+  // Profiles (spec part 2 §20, §23)
+  40001: 'Err_Profile_Comm_Decode_Fail',
+  40002: 'To_Account is missing',
+  40003: 'the account does not exist',
+  40004: 'the request needs App admin permission',
+  40006: 'server internal error',
+  40009: 'the profile field tag does not exist',
+  40605: 'the value is not one of the allowed values of this standard profile field',
+  40610: 'the value has the wrong type for this standard profile field',
   // Groups (spec §9)
   10002: 'server internal error',
   10004: 'invalid parameter',
