@@ -58,7 +58,11 @@ export interface CommandContext {
  * A command's answer. `actionStatus` is for the few APIs that report partial success
  * (batchsendmsg's "SomeError", spec §4.4); everything else is "OK".
  */
-export type CommandResult = Record<string, unknown> & { actionStatus?: 'OK' | 'SomeError' }
+export type CommandResult = Record<string, unknown> & {
+  actionStatus?: 'OK' | 'SomeError'
+  /** The `ErrorInfo` of a success, for the few APIs whose answer has text there ("succeed", spec part 2 §18). */
+  successInfo?: string
+}
 
 export interface Command {
   service: Service

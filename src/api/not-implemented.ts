@@ -6,9 +6,6 @@
  * here; a test checks that this list and the command table never share a key.
  */
 export const notImplemented: ReadonlySet<string> = new Set([
-  // One-to-one messages (spec part 2 §18)
-  'openim/modify_c2c_msg',
-  'openim/modify_group_msg',
   // All-member push
   'all_member_push/im_push',
   'all_member_push/im_set_attr_name',

@@ -36,6 +36,7 @@ export const codes = {
   20006: 'the pre-send callback of the app backend forbade this message',
   20022: 'the message to recall does not exist',
   20023: 'the message has already been recalled',
+  20026: 'the message does not exist',
   90001: 'Fail to Parse json data of body, Please check it',
   90002: 'MsgBody is not in the right format',
   90003: 'To_Account is missing or does not exist',

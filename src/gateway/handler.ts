@@ -135,8 +135,13 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
         webhooks: beforeSend.forRequest({ app, clientIp, log: req.log }),
         kicked: (userId, notBefore) => deps.kicks?.kicked(app.sdkAppId, userId, notBefore),
       }
-      const { actionStatus, ...fields } = await cmd.run(parsed.body, ctx)
-      return { envelope: ok(fields, actionStatus), sdkAppId, command: name, service: cmd.service }
+      const { actionStatus, successInfo, ...fields } = await cmd.run(parsed.body, ctx)
+      return {
+        envelope: ok(fields, actionStatus, successInfo),
+        sdkAppId,
+        command: name,
+        service: cmd.service,
+      }
     } catch (e) {
       const service = cmd?.service
       if (e instanceof TencentError) {

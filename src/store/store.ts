@@ -13,6 +13,7 @@ import type { DeliveryLog, DeliveryLogReads, DeliveryQueue } from './deliveries.
 import type { InspectionReads, MaintenanceStore } from './inspection.js'
 import type { OutboxStore } from './outbox.js'
 import type { LoginReads, LoginStore } from './logins.js'
+import type { MessageEditStore } from './message-edits.js'
 import type { ProfileReads, ProfileStore } from './profiles.js'
 import type { RecentReads, RecentStore } from './recent.js'
 
@@ -59,6 +60,7 @@ export interface Tx {
   readonly recent: RecentStore
   readonly logins: LoginStore
   readonly profiles: ProfileStore
+  readonly edits: MessageEditStore
   readonly outbox: OutboxStore
   readonly deliveries: DeliveryLog
   readonly inspection: InspectionReads
