@@ -49,4 +49,9 @@ export interface RecentStore extends RecentReads {
    * group or `owner` is not a member (nothing to delete).
    */
   deleteGroup(owner: UserId, groupId: GroupId): Promise<boolean>
+  /**
+   * Pins or unpins an entry of `owner`'s list (spec part 2 §17.1: no REST API does; clients and the
+   * emulator do). False when there is no such C2C entry, or `owner` is not a member of the group.
+   */
+  setPinned(owner: UserId, kind: RecentEntry['kind'], id: string, pinned: boolean): Promise<boolean>
 }

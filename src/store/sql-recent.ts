@@ -119,8 +119,30 @@ export class SqlRecent implements RecentStore {
        SELECT g.app_id, m.user_id, g.gid, g.last_seq FROM groups g
        JOIN group_members m ON m.app_id = g.app_id AND m.gid = g.gid AND m.user_id = $3
        WHERE g.app_id = $1 AND g.group_id = $2
-       ON CONFLICT (app_id, owner_id, gid) DO UPDATE SET hidden_through_seq = excluded.hidden_through_seq`,
+       ON CONFLICT (app_id, owner_id, gid) DO UPDATE SET hidden_through_seq = excluded.hidden_through_seq,
+         pinned = 0`,
       [this.#app, groupId, owner],
+    )
+    return changed > 0
+  }
+
+  async setPinned(owner: UserId, kind: RecentEntry['kind'], id: string, pinned: boolean): Promise<boolean> {
+    const flag = pinned ? 1 : 0
+    if (kind === 'c2c') {
+      return (
+        (await this.#db.run(
+          'UPDATE recent_c2c SET pinned = $4 WHERE app_id = $1 AND owner_id = $2 AND peer_id = $3',
+          [this.#app, owner, id, flag],
+        )) > 0
+      )
+    }
+    const changed = await this.#db.run(
+      `INSERT INTO recent_group_marks AS mk (app_id, owner_id, gid, pinned)
+       SELECT g.app_id, m.user_id, g.gid, $4 FROM groups g
+       JOIN group_members m ON m.app_id = g.app_id AND m.gid = g.gid AND m.user_id = $3
+       WHERE g.app_id = $1 AND g.group_id = $2
+       ON CONFLICT (app_id, owner_id, gid) DO UPDATE SET pinned = excluded.pinned`,
+      [this.#app, id, owner, flag],
     )
     return changed > 0
   }

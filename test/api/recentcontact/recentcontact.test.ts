@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../../src/domain/clock.js'
 import { startTestServer, testConfig, type TestServer } from '../../helpers/server.js'
 import { makeGroup, send as sendGroup } from '../group_open_http_svc/helpers.js'
+import { api } from '../inspector/api.js'
 import { importAccounts, nextRandom, roam, text, unread } from '../openim/c2c.js'
 
 let server: TestServer
@@ -101,6 +102,62 @@ describe('recentcontact/get_list', () => {
       ...(second.SessionItem as { To_Account: string }[]),
     ]
     expect(seen.map((s) => s.To_Account)).toEqual(peers)
+  })
+
+  it('lists pinned entries first with TopFlag 1 when AssistFlags has bit 0, among the others without', async () => {
+    await importAccounts(server, 'rp_o', 'rp_1', 'rp_2', 'rp_3')
+    await makeGroup(server, 'rp_g', 'rp_3', ['rp_o'])
+    for (const [i, p] of ['rp_1', 'rp_2', 'rp_3'].entries()) {
+      clock.set((T0 + 200 + i) * 1000)
+      await send(p, 'rp_o')
+    }
+    clock.set((T0 + 203) * 1000)
+    await sendGroup(server, 'rp_g', 'rp_3')
+    const pin = (query: Record<string, string>) => api(server, 'POST', 'accounts/rp_o/pin', query)
+    expect(await pin({ peer: 'rp_2' })).toMatchObject({ ErrorCode: 0, TopFlag: 1 })
+    expect(await pin({ group: 'rp_g' })).toMatchObject({ ErrorCode: 0 })
+    expect(await pin({ peer: 'rp_none' })).toMatchObject({ ErrorCode: 60009 })
+    const item = (who: string, t: number, top: 0 | 1) =>
+      who === 'rp_g'
+        ? { Type: 2, GroupId: who, MsgTime: T0 + t, TopFlag: top }
+        : { Type: 1, To_Account: who, MsgTime: T0 + t, TopFlag: top }
+    expect((await list('rp_o', { AssistFlags: 1 })).SessionItem).toEqual([
+      item('rp_2', 201, 1),
+      item('rp_g', 203, 1),
+      item('rp_1', 200, 0),
+      item('rp_3', 202, 0),
+    ])
+    expect((await list('rp_o', { AssistFlags: 0 })).SessionItem).toEqual([
+      item('rp_1', 200, 0),
+      item('rp_2', 201, 0),
+      item('rp_3', 202, 0),
+      item('rp_g', 203, 0),
+    ])
+    // A later page of ordinary entries (here: after rp_1) carries no pinned ones without bit 2.
+    expect((await list('rp_o', { AssistFlags: 1, TimeStamp: T0 + 200, StartIndex: 1 })).SessionItem).toEqual([
+      item('rp_3', 202, 0),
+    ])
+    // Bit 2 pages the pinned ones with their own cursor.
+    expect(
+      (
+        await list('rp_o', {
+          AssistFlags: 5,
+          TimeStamp: T0 + 200,
+          StartIndex: 1,
+          TopTimeStamp: T0 + 201,
+          TopStartIndex: 1,
+        })
+      ).SessionItem,
+    ).toEqual([item('rp_g', 203, 1), item('rp_3', 202, 0)])
+    await pin({ peer: 'rp_2', pinned: '0' })
+    // Deleting a conversation unpins it; the next message brings it back unpinned.
+    await remove({ From_Account: 'rp_o', Type: 2, ToGroupid: 'rp_g' })
+    await sendGroup(server, 'rp_g', 'rp_3')
+    expect(
+      ((await list('rp_o', { AssistFlags: 1 })).SessionItem as { TopFlag: number }[]).every(
+        (i) => i.TopFlag === 0,
+      ),
+    ).toBe(true)
   })
 
   it('answers 50001 for an account that does not exist, 50002 for missing or bad fields, with ErrorDisplay', async () => {
