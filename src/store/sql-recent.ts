@@ -55,14 +55,17 @@ export class SqlRecent implements RecentStore {
   }
 
   async touchC2C(from: UserId, to: UserId, owners: readonly UserId[], msgTime: number): Promise<void> {
-    for (const owner of new Set(owners)) {
-      await this.#db.run(
-        `INSERT INTO recent_c2c AS r (app_id, owner_id, peer_id, msg_time) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (app_id, owner_id, peer_id) DO UPDATE SET msg_time = excluded.msg_time
-         WHERE r.msg_time < excluded.msg_time`,
-        [this.#app, owner, owner === from ? to : from, msgTime],
-      )
-    }
+    const unique = [...new Set(owners)]
+    if (unique.length === 0) return
+    // One statement for both sides: one round trip on PostgreSQL. The rows never collide (their
+    // owners differ), which an upsert of several rows requires.
+    const rows = unique.map((_, i) => `($1, $${3 + 2 * i}, $${4 + 2 * i}, $2)`).join(', ')
+    await this.#db.run(
+      `INSERT INTO recent_c2c AS r (app_id, owner_id, peer_id, msg_time) VALUES ${rows}
+       ON CONFLICT (app_id, owner_id, peer_id) DO UPDATE SET msg_time = excluded.msg_time
+       WHERE r.msg_time < excluded.msg_time`,
+      [this.#app, msgTime, ...unique.flatMap((owner) => [owner, owner === from ? to : from])],
+    )
   }
 
   async deleteC2C(owner: UserId, peer: UserId, clearHistory: boolean): Promise<void> {
