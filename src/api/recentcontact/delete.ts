@@ -46,7 +46,10 @@ export const deleteConversation = command({
       if (!(await tx.accounts.existing([owner])).has(owner)) throw new TencentError(50001)
       // [U] The group's newest message marks both what leaves the list and, with ClearRamble, what
       // leaves this user's history; the admin view (group_msg_get_simple) keeps every message.
-      await tx.recent.deleteGroup(owner, groupId)
+      if (await tx.recent.deleteGroup(owner, groupId)) {
+        // No unread left in the group, as set_unread_msg_num with 0 does: no read report either.
+        await tx.groups.setUnread(groupId, owner, 0)
+      }
     })
     return {}
   },

@@ -257,9 +257,23 @@ describe('recentcontact/delete', () => {
     await makeGroup(server, 'rd_g', 'rd_owner', ['rd_m'])
     await sendGroup(server, 'rd_g', 'rd_owner')
     expect((await list('rd_m')).SessionItem).toMatchObject([{ Type: 2, GroupId: 'rd_g' }])
+    const unreadOf = async (member: string) => {
+      const doc = (await api(server, 'GET', 'export')) as unknown as {
+        groups: { GroupId: string; Members: { Member_Account: string; UnreadMsgNum?: number }[] }[]
+      }
+      const group = doc.groups.find((g) => g.GroupId === 'rd_g')!
+      return group.Members.find((m) => m.Member_Account === member)!.UnreadMsgNum
+    }
+    await server.call('group_open_http_svc/set_unread_msg_num', {
+      GroupId: 'rd_g',
+      Member_Account: 'rd_m',
+      UnreadMsgNum: 1,
+    })
+    expect(await unreadOf('rd_m')).toBe(1)
     expect(await remove({ From_Account: 'rd_m', Type: 2, ToGroupid: 'rd_g', ClearRamble: 1 })).toMatchObject({
       ErrorCode: 0,
     })
+    expect(await unreadOf('rd_m')).toBe(0)
     expect((await list('rd_m')).SessionItem).toEqual([])
     expect((await list('rd_owner')).SessionItem).toMatchObject([{ Type: 2, GroupId: 'rd_g' }])
     await sendGroup(server, 'rd_g', 'rd_owner')
