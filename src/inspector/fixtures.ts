@@ -10,7 +10,7 @@ import { TencentError } from '../domain/codes.js'
 import { MAX_GROUP_MEMBERS } from '../domain/groups/limits.js'
 import { contentHash } from '../domain/groups/message-rules.js'
 import type { Tx } from '../store/store.js'
-import type { FixtureDocument } from './fixture-format.js'
+import type { FixtureDocument, NotCountedName } from './fixture-format.js'
 
 export interface LoadCounts {
   Accounts: number
@@ -19,9 +19,10 @@ export interface LoadCounts {
   Groups: number
 }
 
-const EXCLUSION: Record<'NoUnread' | 'ImportedAsRead', UnreadExclusion> = {
+const EXCLUSION: Record<NotCountedName, UnreadExclusion> = {
   NoUnread: 'no-unread',
   ImportedAsRead: 'import-history',
+  ConversationDeleted: 'deleted',
 }
 
 /** Loads `doc` in the caller's transaction; existing data of the app stays unless it collides. */

@@ -230,6 +230,15 @@ describe('recentcontact/delete', () => {
       C2CUnreadMsgNumList: [{ Peer_Account: 'rd_b', C2CUnreadMsgNum: 0 }],
     })
     expect(await unread(server, 'rd_b')).toMatchObject({ AllC2CUnreadMsgNum: 1 })
+    // The app's export keeps why those two messages no longer count.
+    const exported = (await api(server, 'GET', 'export')) as unknown as {
+      c2cMessages: { From_Account: string; To_Account: string; NotCounted?: string }[]
+    }
+    expect(
+      exported.c2cMessages
+        .filter((m) => m.From_Account === 'rd_b' && m.To_Account === 'rd_a')
+        .map((m) => m.NotCounted),
+    ).toEqual(['ConversationDeleted', 'ConversationDeleted'])
     // Without ClearRamble the history stays.
     expect(await roam(server, 'rd_a', 'rd_b')).toHaveLength(3)
     // A new message, even in the same second, brings the conversation back with 1 unread.
