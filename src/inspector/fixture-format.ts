@@ -34,6 +34,8 @@ export interface FixtureDocument {
     Recalled?: 0 | 1
     /** Kept out of the sender's own history (sendmsg `SyncOtherMachine: 2`). */
     SenderSees?: 0 | 1
+    /** 0: the recipient deleted the conversation with its history (recentcontact/delete ClearRamble). */
+    RecipientSees?: 0 | 1
     /**
      * Never counted as unread: `NoUnread` (sendmsg), `ImportedAsRead` (importmsg 2), or
      * `ConversationDeleted` (unread when its recipient deleted the conversation).
@@ -131,7 +133,7 @@ function body(m: Obj, at: string): MsgElement[] {
 
 const C2C_KEYS = [
   'From_Account', 'To_Account', 'MsgTime', 'MsgSeq', 'MsgRandom', 'MsgBody', 'Text', 'CloudCustomData',
-  'IsNeedReadReceipt', 'IsPeerRead', 'Recalled', 'SenderSees', 'NotCounted', 'MsgKey',
+  'IsNeedReadReceipt', 'IsPeerRead', 'Recalled', 'SenderSees', 'RecipientSees', 'NotCounted', 'MsgKey',
 ] // prettier-ignore
 const MEMBER_KEYS = ['Member_Account', 'Role', 'JoinSeq', 'JoinTime', 'ReadSeqs', 'UnreadMsgNum']
 const GROUP_MSG_KEYS = [
@@ -181,6 +183,7 @@ export function parseFixtures(text: string): FixtureDocument {
         IsPeerRead: flag(m.IsPeerRead, `${at}.IsPeerRead`),
         Recalled: flag(m.Recalled, `${at}.Recalled`),
         SenderSees: flag(m.SenderSees, `${at}.SenderSees`),
+        RecipientSees: flag(m.RecipientSees, `${at}.RecipientSees`),
         NotCounted: notCounted as NotCountedName | undefined,
       }
     }),

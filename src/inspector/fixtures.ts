@@ -63,6 +63,7 @@ export async function loadFixtures(tx: Tx, doc: FixtureDocument, nowSeconds: num
       cloudCustomData: m.CloudCustomData ?? '',
       needReadReceipt: m.IsNeedReadReceipt === 1,
       senderSees: m.SenderSees !== 0,
+      recipientSees: m.RecipientSees !== 0,
       counted: exclusion === undefined,
       uncounted: exclusion,
     })

@@ -66,6 +66,7 @@ export function newMessage(i: MessageInput): NewMessage {
     cloudCustomData: i.cloudCustomData ?? '',
     needReadReceipt: i.needReadReceipt === 1,
     senderSees: i.syncOtherMachine !== 2,
+    recipientSees: true,
     counted: i.exclusion === undefined,
     uncounted: i.exclusion,
   }

@@ -37,6 +37,8 @@ export interface NewMessage {
   needReadReceipt: boolean
   /** False with `SyncOtherMachine: 2`: the sender's own history does not show it (spec §4.3). */
   senderSees: boolean
+  /** False once the recipient deleted the conversation with its history (recentcontact/delete). */
+  recipientSees: boolean
   /** Whether the message counts as unread for its recipient while it is after the read time. */
   counted: boolean
   /** Why it does not count (undefined when it counts, or for a message stored before this was kept). */

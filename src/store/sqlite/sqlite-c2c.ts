@@ -24,8 +24,8 @@ export class SqliteC2C implements C2CStore {
     const inserted = this.#s
       .get(
         `INSERT INTO c2c_messages (app_id, user_lo, user_hi, from_id, to_id, msg_seq, msg_random, msg_time,
-           msg_key, body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           msg_key, body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted, recipient_sees)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (app_id, user_lo, user_hi, msg_key) DO NOTHING`,
       )
       .run(
@@ -44,6 +44,7 @@ export class SqliteC2C implements C2CStore {
         m.counted ? 1 : 0,
         m.senderSees ? 1 : 0,
         m.uncounted ?? null,
+        m.recipientSees ? 1 : 0,
       )
     if (inserted.changes === 0) return { added: false }
     if (m.counted) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../../src/domain/clock.js'
 import { startTestServer, testConfig, type TestServer } from '../../helpers/server.js'
 import { makeGroup, send as sendGroup } from '../group_open_http_svc/helpers.js'
-import { api } from '../inspector/api.js'
+import { api, raw } from '../inspector/api.js'
 import { importAccounts, nextRandom, roam, text, unread } from '../openim/c2c.js'
 
 let server: TestServer
@@ -256,6 +256,11 @@ describe('recentcontact/delete', () => {
         ErrorCode: 0,
       },
     )
+    expect(await roam(server, 'rd_c', 'rd_d')).toEqual([])
+    expect(await roam(server, 'rd_d', 'rd_c')).toHaveLength(2)
+    // The app's export keeps who no longer sees what: loaded back, the histories are the same.
+    const doc = await (await raw(server, 'GET', 'export')).text()
+    expect(await api(server, 'POST', 'fixtures', { reset: 1 }, doc)).toMatchObject({ ErrorCode: 0 })
     expect(await roam(server, 'rd_c', 'rd_d')).toEqual([])
     expect(await roam(server, 'rd_d', 'rd_c')).toHaveLength(2)
     await send('rd_d', 'rd_c')
