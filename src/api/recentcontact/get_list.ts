@@ -3,6 +3,7 @@
  * supports them, then ordinary ones, each section in ascending MsgTime with its own cursor. The list
  * carries no unread counts and no message content, as Tencent's.
  */
+import type { UserId } from '../../domain/accounts/user-id.js'
 import { TencentError } from '../../domain/codes.js'
 import {
   ASSIST_PAGE_PINNED,
@@ -26,7 +27,7 @@ function sessionItem(e: RecentEntry, topFlag: boolean) {
 /** One section's page: up to `limit` entries from `cursor`, and whether more follow. */
 async function section(
   recent: RecentReads,
-  q: { owner: Parameters<RecentReads['list']>[0]['owner']; pinned: boolean | undefined },
+  q: { owner: UserId; pinned: boolean | undefined },
   cursor: Cursor,
   limit: number,
 ): Promise<{ entries: RecentEntry[]; more: boolean }> {
