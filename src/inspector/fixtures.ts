@@ -139,7 +139,7 @@ async function loadGroup(tx: Tx, g: FixtureDocument['groups'][number], nowSecond
   }
   await join(0)
   for (const m of g.Messages) {
-    await tx.groups.appendMessage(g.GroupId, {
+    const { seq } = await tx.groups.appendMessage(g.GroupId, {
       sender: m.From_Account,
       random: m.Random ?? 0,
       time: m.MsgTime,
@@ -150,6 +150,8 @@ async function loadGroup(tx: Tx, g: FixtureDocument['groups'][number], nowSecond
       onlineOnly: m.OnlineOnlyFlag === 1,
       receipt: m.NeedReadReceipt === 1,
     })
+    // A loaded message moves the members' conversation lists as a sent one does.
+    if (m.OnlineOnlyFlag !== 1) await tx.recent.touchGroup(g.GroupId, seq, m.MsgTime)
     await join(m.MsgSeq)
   }
   for (const m of g.Members) {

@@ -39,6 +39,11 @@ export interface RecentStore extends RecentReads {
    */
   touchC2C(from: UserId, to: UserId, owners: readonly UserId[], msgTime: number): Promise<void>
   /**
+   * Group message `seq` was stored at `msgTime` and moves the lists (not online only, not sent with
+   * NoLastMsg): every member's entry for the group shows it.
+   */
+  touchGroup(groupId: GroupId, seq: number, msgTime: number): Promise<void>
+  /**
    * Deletes `owner`'s C2C conversation with `peer`: the entry goes, the messages from `peer` unread
    * by `owner` stop counting (no read report), and with `clearHistory` the conversation's messages
    * leave `owner`'s history (the peer keeps them).

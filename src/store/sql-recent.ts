@@ -1,8 +1,8 @@
 /**
  * RecentStore for both engines, in the SQL both speak, run through the `SqlRunner` of
- * `sql-inspection.ts`. C2C entries are rows kept on write; group entries are read from the user's
- * memberships and each group's newest message (one primary-key lookup per group), so neither
- * get_list nor a send ever scans messages.
+ * `sql-inspection.ts`. C2C entries are rows kept on write; group entries are the user's memberships
+ * joined with each group's newest list-moving message, also kept on write (one primary-key lookup
+ * per group), so neither get_list nor a send ever scans messages.
  */
 import type { UserId } from '../domain/accounts/user-id.js'
 import type { GroupId } from '../domain/groups/group-id.js'
@@ -20,12 +20,12 @@ interface EntryRow {
 const ENTRIES = `
   SELECT 1 AS kind, peer_id AS id, msg_time, pinned FROM recent_c2c WHERE app_id = $1 AND owner_id = $2
   UNION ALL
-  SELECT 2 AS kind, g.group_id AS id, gm.time AS msg_time, coalesce(mk.pinned, 0) AS pinned
+  SELECT 2 AS kind, g.group_id AS id, t.msg_time, coalesce(mk.pinned, 0) AS pinned
   FROM group_members m
   JOIN groups g ON g.app_id = m.app_id AND g.gid = m.gid
-  JOIN group_messages gm ON gm.app_id = g.app_id AND gm.gid = g.gid AND gm.seq = g.last_seq
+  JOIN recent_group_times t ON t.app_id = m.app_id AND t.gid = m.gid
   LEFT JOIN recent_group_marks mk ON mk.app_id = m.app_id AND mk.owner_id = m.user_id AND mk.gid = m.gid
-  WHERE m.app_id = $1 AND m.user_id = $2 AND g.last_seq > coalesce(mk.hidden_through_seq, 0)`
+  WHERE m.app_id = $1 AND m.user_id = $2 AND t.last_seq > coalesce(mk.hidden_through_seq, 0)`
 
 export class SqlRecent implements RecentStore {
   readonly #db: SqlRunner
@@ -65,6 +65,16 @@ export class SqlRecent implements RecentStore {
        ON CONFLICT (app_id, owner_id, peer_id) DO UPDATE SET msg_time = excluded.msg_time
        WHERE r.msg_time < excluded.msg_time`,
       [this.#app, msgTime, ...unique.flatMap((owner) => [owner, owner === from ? to : from])],
+    )
+  }
+
+  async touchGroup(groupId: GroupId, seq: number, msgTime: number): Promise<void> {
+    await this.#db.run(
+      `INSERT INTO recent_group_times AS t (app_id, gid, last_seq, msg_time) SELECT $1, gid, $3, $4 FROM groups
+         WHERE app_id = $1 AND group_id = $2
+       ON CONFLICT (app_id, gid) DO UPDATE SET last_seq = excluded.last_seq, msg_time = excluded.msg_time
+       WHERE t.last_seq < excluded.last_seq`,
+      [this.#app, groupId, seq, msgTime],
     )
   }
 
@@ -119,8 +129,9 @@ export class SqlRecent implements RecentStore {
   async deleteGroup(owner: UserId, groupId: GroupId): Promise<boolean> {
     const changed = await this.#db.run(
       `INSERT INTO recent_group_marks AS mk (app_id, owner_id, gid, hidden_through_seq)
-       SELECT g.app_id, m.user_id, g.gid, g.last_seq FROM groups g
+       SELECT g.app_id, m.user_id, g.gid, coalesce(t.last_seq, 0) FROM groups g
        JOIN group_members m ON m.app_id = g.app_id AND m.gid = g.gid AND m.user_id = $3
+       LEFT JOIN recent_group_times t ON t.app_id = g.app_id AND t.gid = g.gid
        WHERE g.app_id = $1 AND g.group_id = $2
        ON CONFLICT (app_id, owner_id, gid) DO UPDATE SET hidden_through_seq = excluded.hidden_through_seq,
          pinned = 0`,

@@ -83,6 +83,18 @@ describe('recentcontact/get_list', () => {
     expect((await list('rc_n2')).SessionItem).toEqual([])
     expect((await list('rc_n3')).SessionItem).toMatchObject([{ To_Account: 'rc_n1' }])
     expect((await list('rc_n4')).SessionItem).toEqual([])
+    // In a group: a NoLastMsg or online-only message neither creates nor moves the entry.
+    await makeGroup(server, 'rc_ng', 'rc_n1', ['rc_n2'])
+    clock.set((T0 + 60) * 1000)
+    await sendGroup(server, 'rc_ng', 'rc_n1', { SendMsgControl: ['NoLastMsg'] })
+    await sendGroup(server, 'rc_ng', 'rc_n1', { OnlineOnlyFlag: 1 })
+    expect((await list('rc_n2')).SessionItem).toEqual([])
+    await sendGroup(server, 'rc_ng', 'rc_n1', {})
+    clock.set((T0 + 61) * 1000)
+    await sendGroup(server, 'rc_ng', 'rc_n1', { SendMsgControl: ['NoLastMsg'] })
+    expect((await list('rc_n2')).SessionItem).toEqual([
+      { Type: 2, GroupId: 'rc_ng', MsgTime: T0 + 60, TopFlag: 0 },
+    ])
   })
 
   it('pages with TimeStamp/StartIndex through entries of one second without loss or repeat', async () => {

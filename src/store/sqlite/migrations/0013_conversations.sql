@@ -12,9 +12,19 @@ CREATE TABLE recent_c2c (
 ) WITHOUT ROWID;
 CREATE INDEX recent_c2c_by_time ON recent_c2c (app_id, owner_id, msg_time, peer_id);
 
--- Group conversations are the groups a user belongs to that have a message (their time is the
--- newest message's); a user's own marks on one: deleted up to a seq (hidden until a newer message),
--- and pinned. Keyed by the internal gid, so a group made again under the same id starts clean.
+-- Group conversations are the groups a user belongs to that have a message which moves
+-- conversation lists (stored, not online only, not sent with NoLastMsg): its seq and time are kept
+-- per group on write (O(1) per message). A user's own marks on one: deleted up to such a seq
+-- (hidden until a newer one), and pinned. Keyed by the internal gid, so a group made again under
+-- the same id starts clean.
+CREATE TABLE recent_group_times (
+  app_id   INTEGER NOT NULL,
+  gid      INTEGER NOT NULL,
+  last_seq INTEGER NOT NULL,
+  msg_time INTEGER NOT NULL,
+  PRIMARY KEY (app_id, gid)
+) WITHOUT ROWID;
+
 CREATE TABLE recent_group_marks (
   app_id             INTEGER NOT NULL,
   owner_id           TEXT    NOT NULL,
@@ -29,6 +39,10 @@ CREATE TABLE recent_group_marks (
 ALTER TABLE c2c_messages ADD COLUMN recipient_sees INTEGER NOT NULL DEFAULT 1;
 
 -- The lists of conversations that existed before this migration.
+INSERT INTO recent_group_times (app_id, gid, last_seq, msg_time)
+  SELECT m.app_id, m.gid, m.seq, m.time FROM group_messages m
+  WHERE m.online_only = 0 AND m.seq = (SELECT max(seq) FROM group_messages n
+    WHERE n.app_id = m.app_id AND n.gid = m.gid AND n.online_only = 0);
 INSERT INTO recent_c2c (app_id, owner_id, peer_id, msg_time)
   SELECT app_id, owner_id, peer_id, max(msg_time) FROM (
     SELECT app_id, to_id AS owner_id, from_id AS peer_id, msg_time FROM c2c_messages
