@@ -6,13 +6,6 @@
  * here; a test checks that this list and the command table never share a key.
  */
 export const notImplemented: ReadonlySet<string> = new Set([
-  // Accounts and login state (spec part 2 §19)
-  'im_open_login_svc/kick',
-  'openim/query_online_status',
-  'openim/querystate',
-  // One-to-one messages (spec part 2 §18)
-  'openim/modify_c2c_msg',
-  'openim/modify_group_msg',
   // All-member push
   'all_member_push/im_push',
   'all_member_push/im_set_attr_name',
@@ -24,9 +17,6 @@ export const notImplemented: ReadonlySet<string> = new Set([
   'all_member_push/im_add_tag',
   'all_member_push/im_remove_tag',
   'all_member_push/im_remove_all_tags',
-  // Profiles (spec part 2 §20)
-  'profile/portrait_get',
-  'profile/portrait_set',
   // Relationship chain
   'sns/friend_add',
   'sns/friend_import',
@@ -44,8 +34,6 @@ export const notImplemented: ReadonlySet<string> = new Set([
   'sns/group_delete',
   'sns/group_get',
   // Recent contacts (spec part 2 §17)
-  'recentcontact/get_list',
-  'recentcontact/delete',
   'recentcontact/create_contact_group',
   'recentcontact/del_contact_group',
   'recentcontact/update_contact_group',

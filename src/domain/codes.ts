@@ -36,6 +36,7 @@ export const codes = {
   20006: 'the pre-send callback of the app backend forbade this message',
   20022: 'the message to recall does not exist',
   20023: 'the message has already been recalled',
+  20026: 'the message does not exist',
   90001: 'Fail to Parse json data of body, Please check it',
   90002: 'MsgBody is not in the right format',
   90003: 'To_Account is missing or does not exist',
@@ -53,6 +54,20 @@ export const codes = {
   90054: 'MsgKey is illegal',
   91000: 'server internal error',
   93000: 'the JSON data packet is too long',
+  // Conversation list (spec part 2 §17, §23)
+  50001: 'the account has not been imported',
+  50002: 'invalid request parameters',
+  50003: 'the request needs App admin permission',
+  50004: 'server internal error',
+  // Profiles (spec part 2 §20, §23)
+  40001: 'Err_Profile_Comm_Decode_Fail',
+  40002: 'To_Account is missing',
+  40003: 'the account does not exist',
+  40004: 'the request needs App admin permission',
+  40006: 'server internal error',
+  40009: 'the profile field tag does not exist',
+  40605: 'the value is not one of the allowed values of this standard profile field',
+  40610: 'the value has the wrong type for this standard profile field',
   // Groups (spec §9)
   10002: 'server internal error',
   10004: 'invalid parameter',

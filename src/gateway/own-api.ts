@@ -46,11 +46,11 @@ type Params = { sdkAppId: string; id?: string }
 type Handler = (app: AppConfig, query: Map<string, string>, params: Params) => Promise<Envelope>
 
 /** The caller's app, checked as the v4 gateway checks a call (spec §1.6 order and codes). */
-function authorize(
+async function authorize(
   apps: ReadonlyMap<number, AppConfig>,
   deps: Pick<OwnApiDeps, 'clock' | 'verifier'>,
   req: RouteRequest<string>,
-): { app: AppConfig; query: Map<string, string> } {
+): Promise<{ app: AppConfig; query: Map<string, string> }> {
   const query = parseQuery(req.query)
   const v4 = readV4Params(query)
   if (v4.sdkAppIdRaw === undefined || v4.sdkAppIdRaw === '') throw new TencentError(60012)
@@ -60,7 +60,7 @@ function authorize(
   if (v4.sdkAppIdRaw !== String(app.sdkAppId)) {
     throw new TencentError(60006, `sdkappid ${v4.sdkAppIdRaw} is not the app in the path`)
   }
-  deps.verifier.verify(app, v4.identifier, v4.usersig, deps.clock.nowSeconds())
+  await deps.verifier.verify(app, v4.identifier, v4.usersig, deps.clock.nowSeconds())
   return { app, query }
 }
 
@@ -84,7 +84,7 @@ export function signedRoute(
   return async (req) => {
     let sdkAppId: number | undefined
     try {
-      const { app, query } = authorize(apps, deps, req)
+      const { app, query } = await authorize(apps, deps, req)
       sdkAppId = app.sdkAppId
       const answer = await run(app, query, req)
       return isAnswer(answer) ? { ...answer, sdkAppId } : json(200, ok(answer), { sdkAppId })
@@ -108,7 +108,7 @@ export function addOwnApiRoutes(routes: Routes, deps: OwnApiDeps): void {
       let envelope: Envelope
       let sdkAppId: number | undefined
       try {
-        const { app, query } = authorize(apps, deps, req as RouteRequest<string>)
+        const { app, query } = await authorize(apps, deps, req as RouteRequest<string>)
         sdkAppId = app.sdkAppId
         envelope = await handler(app, query, req.params as unknown as Params)
       } catch (e) {

@@ -11,7 +11,7 @@ import { explainConversation } from './conversation.js'
 import { getGroup, listGroupMembers, listGroupMessages, listGroups, listReaders } from './groups.js'
 import { recount } from './recount.js'
 import type { InspectRequest } from './request.js'
-import { exportApp, postFixtures, resetApp } from './test-support.js'
+import { exportApp, pinConversation, postFixtures, resetApp } from './test-support.js'
 import { getDelivery } from './webhooks.js'
 
 export interface QueryParam {
@@ -146,6 +146,18 @@ export function inspectRoutes(deps: { store: Store; clock: Clock }): {
       summary: 'Loads a fixture document (JSON or YAML body, docs/fixtures.md) in one transaction',
       query: [{ name: 'reset', description: '1 to empty the app first' }],
       run: (r) => postFixtures(store, clock, r),
+    },
+    {
+      method: 'POST',
+      path: `${app}/accounts/:userId/pin`,
+      summary:
+        "Pins (or unpins) an entry of the user's conversation list, as a client does; recentcontact/get_list shows it in its pinned section",
+      query: [
+        { name: 'peer', description: 'the C2C peer of the entry' },
+        { name: 'group', description: 'or the GroupId of the entry' },
+        { name: 'pinned', description: '1 (default) to pin, 0 to unpin' },
+      ],
+      run: (r) => pinConversation(store, r),
     },
     {
       method: 'GET',

@@ -52,6 +52,8 @@ export interface Dialect {
   forUpdate: string
   /** A group message's stored CloudCustomData as the string the sender gave. */
   groupCloudCustomData(stored: string): string
+  /** The inverse: what the column keeps for the string `value`. */
+  storedGroupCloudCustomData(value: string): string
 }
 
 export const GID = '(SELECT gid FROM groups WHERE app_id = $1 AND group_id = $2)'

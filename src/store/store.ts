@@ -12,6 +12,10 @@ import type { GroupReads, GroupReceiptReads, GroupReceiptStore, GroupStore } fro
 import type { DeliveryLog, DeliveryLogReads, DeliveryQueue } from './deliveries.js'
 import type { InspectionReads, MaintenanceStore } from './inspection.js'
 import type { OutboxStore } from './outbox.js'
+import type { LoginReads, LoginStore } from './logins.js'
+import type { MessageEditStore } from './message-edits.js'
+import type { ProfileReads, ProfileStore } from './profiles.js'
+import type { RecentReads, RecentStore } from './recent.js'
 
 /** The database cannot be reached or prepared; the CLI exits with code 3. */
 export class StoreUnavailableError extends Error {
@@ -53,6 +57,10 @@ export interface Tx {
   readonly c2c: C2CStore
   readonly groups: GroupStore
   readonly groupReceipts: GroupReceiptStore
+  readonly recent: RecentStore
+  readonly logins: LoginStore
+  readonly profiles: ProfileStore
+  readonly edits: MessageEditStore
   readonly outbox: OutboxStore
   readonly deliveries: DeliveryLog
   readonly inspection: InspectionReads
@@ -65,6 +73,9 @@ export interface ReadTx {
   readonly c2c: C2CReads
   readonly groups: GroupReads
   readonly groupReceipts: GroupReceiptReads
+  readonly recent: RecentReads
+  readonly logins: LoginReads
+  readonly profiles: ProfileReads
   readonly deliveries: DeliveryLogReads
   readonly inspection: InspectionReads
 }

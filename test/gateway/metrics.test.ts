@@ -115,9 +115,7 @@ describe('commands receiptd does not implement', () => {
       ErrorCode: 60009,
       ErrorInfo: 'receiptd does not implement group_open_http_svc/get_group_info yet',
     })
-    expect((await server.call('profile/portrait_get', {})).ErrorInfo).toMatch(
-      /does not implement profile\/portrait_get/,
-    )
+    expect((await server.call('sns/friend_get', {})).ErrorInfo).toMatch(/does not implement sns\/friend_get/)
     const typo = await server.call('group_open_http_svc/get_group_infos', {})
     expect(typo.ErrorCode).toBe(60009)
     expect(typo.ErrorInfo).toMatch(/^unknown API/)

@@ -109,6 +109,14 @@ export const sampleBodies: Record<AfterEventCommand, Record<string, unknown>> = 
     MemberList: [{ Member_Account: 'bob' }, { Member_Account: 'peter' }],
     EventTime: 1670574414123,
   },
+  // spec part 2 §21.5, verbatim.
+  'Profile.CallbackPortraitSet': {
+    CallbackCommand: 'Profile.CallbackPortraitSet',
+    Operator_Account: 'id1',
+    From_Account: 'id1',
+    EventTime: 1656921052497,
+    ProfileItem: [{ Tag: 'Tag_Profile_IM_Nick', Value: 'nick1' }],
+  },
 }
 
 /** An event of `command` with the sample body, `extra` fields overriding it. */

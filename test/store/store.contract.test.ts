@@ -28,6 +28,7 @@ function c2c(from: UserId, to: UserId, msgTime: number, extra: Partial<NewMessag
     cloudCustomData: '',
     needReadReceipt: true,
     senderSees: true,
+    recipientSees: true,
     counted: true,
     uncounted: undefined,
     ...extra,

@@ -133,6 +133,9 @@ export const send_group_msg = command({
         onlineOnly,
         receipt,
       })
+      // Members' conversation lists move, except for online-only and NoLastMsg messages (spec §6.6).
+      if (!onlineOnly && !(req.SendMsgControl ?? []).includes('NoLastMsg'))
+        await tx.recent.touchGroup(gid, seq, now)
       const e = { from: sender, operator: caller, random: req.Random, seq, time: now, onlineOnly }
       const event = { ...e, body: msgBody, cloudCustomData }
       if (notify) {

@@ -9,7 +9,7 @@ import { unreadExclusion, MAX_BATCH_RECIPIENTS } from '../../domain/c2c/rules.js
 import { TencentError } from '../../domain/codes.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
-import { checkMessageSize, messageFields as m, newMessage, seqOrRandom } from './c2c-message.js'
+import { checkMessageSize, messageFields as m, newMessage, seqOrRandom, storeMessage } from './c2c-message.js'
 
 export const batchsendmsg = command({
   service: 'openim',
@@ -73,7 +73,7 @@ export const batchsendmsg = command({
         })
         msgKey = message.msgKey
         const repeat = await tx.c2c.findSameSecond(from, to, req.MsgRandom, msgTime)
-        if (repeat === undefined && !onlineOnly) await tx.c2c.addMessage(message)
+        if (repeat === undefined && !onlineOnly) await storeMessage(tx, message, req.SendMsgControl)
       }
       if (msgKey === undefined) throw new TencentError(90012)
       if (ErrorList.length === 0) return { MsgKey: msgKey, MsgTime: msgTime }

@@ -11,7 +11,7 @@ import { TencentError } from '../../domain/codes.js'
 import { afterSendMsg } from '../../webhooks/c2c-events.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
-import { checkMessageSize, messageFields as m, newMessage, seqOrRandom } from './c2c-message.js'
+import { checkMessageSize, messageFields as m, newMessage, seqOrRandom, storeMessage } from './c2c-message.js'
 
 export const sendmsg = command({
   service: 'openim',
@@ -91,7 +91,7 @@ export const sendmsg = command({
       let unread: number
       if (onlineOnly) unread = await tx.c2c.unreadTotal(to)
       else {
-        const added = await tx.c2c.addMessage(sent)
+        const added = await storeMessage(tx, sent, req.SendMsgControl)
         if (!added.added) return { MsgTime: msgTime, MsgKey: sent.msgKey }
         unread = added.recipientUnreadTotal
       }

@@ -32,8 +32,8 @@ export class PgC2C implements C2CStore {
     const { rows } = await this.#db.query<{ added: boolean; total: number }>(
       `WITH ins AS (
          INSERT INTO c2c_messages (app_id, user_lo, user_hi, from_id, to_id, msg_seq, msg_random, msg_time,
-           msg_key, body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted)
-         VALUES ($1, $4, $5, $3, $2, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+           msg_key, body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted, recipient_sees)
+         VALUES ($1, $4, $5, $3, $2, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          ON CONFLICT (app_id, user_lo, user_hi, msg_key) DO NOTHING RETURNING counted),
        conv AS (
          INSERT INTO c2c_conversations AS c (app_id, owner_id, peer_id, unread)
@@ -60,6 +60,7 @@ export class PgC2C implements C2CStore {
         m.counted,
         m.senderSees,
         m.uncounted ?? null,
+        m.recipientSees,
       ],
     )
     const r = rows[0]!
@@ -177,7 +178,7 @@ export class PgC2C implements C2CStore {
     const { rows } = await this.#db.query<MessageRow>(
       `SELECT * FROM c2c_messages
        WHERE app_id = $1 AND user_lo = $2 AND user_hi = $3 AND msg_time BETWEEN $4 AND $5
-         AND (to_id = $6 OR (from_id = $6 AND sender_sees))
+         AND ((to_id = $6 AND recipient_sees) OR (from_id = $6 AND sender_sees))
          ${b === undefined ? '' : 'AND (msg_time, msg_seq, msg_random) < ($8, $9, $10)'}
        ORDER BY msg_time DESC, msg_seq DESC, msg_random DESC LIMIT $7`,
       params,

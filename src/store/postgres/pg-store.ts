@@ -17,6 +17,10 @@ import {
 } from '../store.js'
 import { PgAccounts } from './pg-accounts.js'
 import { PgC2C } from './pg-c2c.js'
+import { SqlLogins } from '../sql-logins.js'
+import { SqlMessageEdits } from '../sql-message-edits.js'
+import { SqlProfiles } from '../sql-profiles.js'
+import { SqlRecent } from '../sql-recent.js'
 import { PgGroupReceipts } from './pg-group-receipts.js'
 import { PgGroups } from './pg-groups.js'
 import { MigrationError } from '../migrations.js'
@@ -124,6 +128,10 @@ export class PgStore implements Store {
         c2c: new PgC2C(client, sdkAppId),
         groups: new PgGroups(client, sdkAppId),
         groupReceipts: new PgGroupReceipts(client, sdkAppId),
+        recent: new SqlRecent(pgRunner(client), sdkAppId, PG_DIALECT),
+        logins: new SqlLogins(pgRunner(client), sdkAppId),
+        profiles: new SqlProfiles(pgRunner(client), sdkAppId),
+        edits: new SqlMessageEdits(pgRunner(client), sdkAppId, PG_DIALECT),
         outbox,
         deliveries: new PgDeliveryLog(client, sdkAppId, effects),
         inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
@@ -166,6 +174,9 @@ export class PgStore implements Store {
         c2c: new PgC2C(client, sdkAppId),
         groups: new PgGroups(client, sdkAppId),
         groupReceipts: new PgGroupReceipts(client, sdkAppId),
+        recent: new SqlRecent(pgRunner(client), sdkAppId, PG_DIALECT),
+        logins: new SqlLogins(pgRunner(client), sdkAppId),
+        profiles: new SqlProfiles(pgRunner(client), sdkAppId),
         deliveries: new PgDeliveryLog(client, sdkAppId, { outboxChanged: false }),
         inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
       })
@@ -266,6 +277,7 @@ const PG_DIALECT: Dialect = {
   forUpdate: ' FOR UPDATE',
   // Kept as JSON text: a TEXT column cannot hold U+0000, its JSON escape can (0003_groups.sql).
   groupCloudCustomData: (stored) => JSON.parse(stored) as string,
+  storedGroupCloudCustomData: (value) => JSON.stringify(value),
 }
 
 function pgRunner(db: Queryable): SqlRunner {

@@ -22,6 +22,7 @@ export interface MessageRow {
   recalled: Flag
   counted: Flag
   sender_sees: Flag
+  recipient_sees: Flag
   uncounted: string | null
 }
 
@@ -40,6 +41,7 @@ export function toMessage(r: MessageRow): StoredMessage {
     cloudCustomData: JSON.parse(r.cloud_custom_data) as string,
     needReadReceipt: Boolean(r.need_receipt),
     senderSees: Boolean(r.sender_sees),
+    recipientSees: Boolean(r.recipient_sees),
     counted: Boolean(r.counted),
     uncounted: (r.uncounted ?? undefined) as UnreadExclusion | undefined,
     recalled: Boolean(r.recalled),

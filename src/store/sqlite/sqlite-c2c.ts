@@ -24,8 +24,8 @@ export class SqliteC2C implements C2CStore {
     const inserted = this.#s
       .get(
         `INSERT INTO c2c_messages (app_id, user_lo, user_hi, from_id, to_id, msg_seq, msg_random, msg_time,
-           msg_key, body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           msg_key, body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted, recipient_sees)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (app_id, user_lo, user_hi, msg_key) DO NOTHING`,
       )
       .run(
@@ -44,6 +44,7 @@ export class SqliteC2C implements C2CStore {
         m.counted ? 1 : 0,
         m.senderSees ? 1 : 0,
         m.uncounted ?? null,
+        m.recipientSees ? 1 : 0,
       )
     if (inserted.changes === 0) return { added: false }
     if (m.counted) {
@@ -173,7 +174,7 @@ export class SqliteC2C implements C2CStore {
       .get(
         `SELECT * FROM c2c_messages
          WHERE app_id = ? AND user_lo = ? AND user_hi = ? AND msg_time BETWEEN ? AND ?
-           AND (to_id = ? OR (from_id = ? AND sender_sees = 1))
+           AND ((to_id = ? AND recipient_sees = 1) OR (from_id = ? AND sender_sees = 1))
            ${b === undefined ? '' : 'AND (msg_time, msg_seq, msg_random) < (?, ?, ?)'}
          ORDER BY msg_time DESC, msg_seq DESC, msg_random DESC LIMIT ?`,
       )

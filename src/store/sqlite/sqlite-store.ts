@@ -13,6 +13,10 @@ import { WriteHealth } from './sqlite-health.js'
 import { migrateSqlite } from './sqlite-migrate.js'
 import { SqliteAccounts } from './sqlite-accounts.js'
 import { SqliteC2C } from './sqlite-c2c.js'
+import { SqlLogins } from '../sql-logins.js'
+import { SqlMessageEdits } from '../sql-message-edits.js'
+import { SqlProfiles } from '../sql-profiles.js'
+import { SqlRecent } from '../sql-recent.js'
 import { SqliteGroupReceipts } from './sqlite-group-receipts.js'
 import { SqliteGroups } from './sqlite-groups.js'
 import { OutboxSignal, SqliteDeliveryLog, SqliteDeliveryQueue } from './sqlite-deliveries.js'
@@ -210,6 +214,10 @@ export class SqliteStore implements Store {
       c2c: new SqliteC2C(this.#statements, sdkAppId),
       groups: new SqliteGroups(this.#statements, sdkAppId),
       groupReceipts: new SqliteGroupReceipts(this.#statements, sdkAppId),
+      recent: new SqlRecent(this.#runner, sdkAppId, SQLITE_DIALECT),
+      logins: new SqlLogins(this.#runner, sdkAppId),
+      profiles: new SqlProfiles(this.#runner, sdkAppId),
+      edits: new SqlMessageEdits(this.#runner, sdkAppId, SQLITE_DIALECT),
       outbox: new SqliteOutbox(this.#statements, sdkAppId, this.#signal),
       deliveries: new SqliteDeliveryLog(this.#statements, sdkAppId, this.#signal),
       inspection: new SqlInspection(this.#runner, sdkAppId, SQLITE_DIALECT),
@@ -223,6 +231,7 @@ const SQLITE_DIALECT: Dialect = {
   unread: 'counted = 1 AND recalled = 0',
   forUpdate: '',
   groupCloudCustomData: (stored) => stored,
+  storedGroupCloudCustomData: (value) => value,
 }
 
 /** `$n` parameters as better-sqlite3 named ones (`@pn`), so one SQL text serves both engines. */
