@@ -72,7 +72,18 @@ export const create_group = command({
         if ((await tx.groups.find(candidate)) === undefined) id = candidate
       }
       const now = clock.nowSeconds()
-      const group = { groupId: id, type: req.Type, name: req.Name, owner, maxMembers, createdTime: now }
+      const group = {
+        groupId: id,
+        type: req.Type,
+        name: req.Name,
+        owner,
+        maxMembers,
+        createdTime: now,
+        introduction: req.Introduction,
+        notification: req.Notification,
+        faceUrl: req.FaceUrl,
+        applyJoinOption: req.ApplyJoinOption,
+      }
       const r = await tx.groups.createGroup(group, members)
       // [U] 10025 when the id is already the same owner's group, 10021 when someone else's (spec §6.2).
       if (!r.created) throw new TencentError(owner !== undefined && r.owner === owner ? 10025 : 10021)

@@ -132,6 +132,8 @@ export const send_group_msg = command({
         priority: req.MsgPriority ?? 'Normal',
         onlineOnly,
         receipt,
+        noUnread: req.SendMsgControl?.includes('NoUnread') === true,
+        targets,
       })
       const e = { from: sender, operator: caller, random: req.Random, seq, time: now, onlineOnly }
       const event = { ...e, body: msgBody, cloudCustomData }
