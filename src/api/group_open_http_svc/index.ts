@@ -3,8 +3,14 @@ import { add_group_member } from './add_group_member.js'
 import { create_group } from './create_group.js'
 import { delete_group_member } from './delete_group_member.js'
 import { destroy_group } from './destroy_group.js'
+import { get_appid_group_list } from './get_appid_group_list.js'
+import { get_group_info } from './get_group_info.js'
+import { get_group_member_info } from './get_group_member_info.js'
 import { get_group_msg_receipt } from './get_group_msg_receipt.js'
 import { get_group_msg_receipt_detail } from './get_group_msg_receipt_detail.js'
+import { get_joined_group_list } from './get_joined_group_list.js'
+import { get_role_in_group } from './get_role_in_group.js'
+import { get_specified_group_member_info } from './get_specified_group_member_info.js'
 import { group_msg_get_simple } from './group_msg_get_simple.js'
 import { group_msg_receipt } from './group_msg_receipt.js'
 import { group_msg_recall } from './group_msg_recall.js'
@@ -23,4 +29,10 @@ export const groupCommands = [
   group_msg_receipt,
   get_group_msg_receipt,
   get_group_msg_receipt_detail,
+  get_joined_group_list,
+  get_group_info,
+  get_group_member_info,
+  get_specified_group_member_info,
+  get_role_in_group,
+  get_appid_group_list,
 ]
