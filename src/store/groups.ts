@@ -173,8 +173,19 @@ export interface GroupStore extends GroupReads {
   ): Promise<{ created: true } | { created: false; owner: UserId | undefined }>
   /** Deletes the group, its members, messages and read state; returns who the members were. */
   destroy(groupId: GroupId): Promise<UserId[]>
-  /** Adds new memberships seeing messages after the current last seq; returns those added, in order. */
-  addMembers(groupId: GroupId, members: readonly NewMember[], joinTime: number): Promise<UserId[]>
+  /**
+   * Adds new memberships seeing messages after the current last seq; returns those added, in order.
+   * With `max`, only as many as keep the group at or under `max` members, decided under the group's
+   * lock so concurrent additions cannot pass it together.
+   */
+  addMembers(
+    groupId: GroupId,
+    members: readonly NewMember[],
+    joinTime: number,
+    max?: number,
+  ): Promise<UserId[]>
+  /** Every member has read everything: read seqs at the newest message, no unread (import_group_msg). */
+  markAllRead(groupId: GroupId): Promise<void>
   /**
    * Ends memberships: each leaves every message audience it was in, with its reads
    * (design.md decision 8). Returns those who were members.

@@ -2,24 +2,12 @@
 import type { UserId } from '../../domain/accounts/user-id.js'
 import { TencentError } from '../../domain/codes.js'
 import { checkCustomGroupId, generateGroupId, type GroupId } from '../../domain/groups/group-id.js'
-import { parseGroupType, type GroupType } from '../../domain/groups/group-types.js'
 import * as L from '../../domain/groups/limits.js'
 import type { NewMember } from '../../store/groups.js'
 import { groupEvents } from '../../webhooks/group-events.js'
 import { command } from '../command.js'
-import { f, type Field } from '../fields.js'
-import { memberItem } from './group-fields.js'
-
-const text = (maxBytes: number) => f.optional(f.string({ missing: 10004, allowEmpty: true, maxBytes }))
-const groupType: Field<GroupType> = {
-  read(body, name) {
-    const t = parseGroupType(f.string({ missing: 10004 }).read(body, name))
-    if (t === undefined)
-      throw new TencentError(10004, `${name} must be Private, Public, ChatRoom, AVChatRoom or Community`)
-    return t
-  },
-}
-const APPLY_OPTIONS = ['FreeAccess', 'NeedPermission', 'DisableApply']
+import { f } from '../fields.js'
+import { APPLY_OPTIONS, groupType, memberItem, text } from './group-fields.js'
 
 export const create_group = command({
   service: 'group_open_http_svc',

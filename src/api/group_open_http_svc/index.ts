@@ -12,6 +12,9 @@ import { get_joined_group_list } from './get_joined_group_list.js'
 import { get_role_in_group } from './get_role_in_group.js'
 import { get_specified_group_member_info } from './get_specified_group_member_info.js'
 import { group_msg_get_simple } from './group_msg_get_simple.js'
+import { import_group } from './import_group.js'
+import { import_group_member } from './import_group_member.js'
+import { import_group_msg } from './import_group_msg.js'
 import { group_msg_receipt } from './group_msg_receipt.js'
 import { group_msg_recall } from './group_msg_recall.js'
 import { send_group_msg } from './send_group_msg.js'
@@ -35,4 +38,7 @@ export const groupCommands = [
   get_specified_group_member_info,
   get_role_in_group,
   get_appid_group_list,
+  import_group,
+  import_group_msg,
+  import_group_member,
 ]

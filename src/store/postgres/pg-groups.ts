@@ -96,10 +96,23 @@ export class PgGroups implements GroupStore {
     return new Set(rows.map((r) => r.user_id))
   }
 
-  async addMembers(groupId: GroupId, members: readonly NewMember[], joinTime: number): Promise<UserId[]> {
+  async addMembers(
+    groupId: GroupId,
+    members: readonly NewMember[],
+    joinTime: number,
+    max?: number,
+  ): Promise<UserId[]> {
     const g = await groupRow(this.#db, this.#app, groupId, true)
     if (g === undefined) return []
-    const unique = [...new Map(members.map((m) => [m.userId, m])).values()]
+    let unique = [...new Map(members.map((m) => [m.userId, m])).values()]
+    if (max !== undefined) {
+      // Under the group lock, so member_count is current: new members only, up to the room left.
+      const known = await this.members(
+        groupId,
+        unique.map((m) => m.userId),
+      )
+      unique = unique.filter((m) => !known.has(m.userId)).slice(0, Math.max(0, max - g.member_count))
+    }
     if (unique.length === 0) return []
     // Membership numbers are allocated under the group lock; they order pages and bound audiences.
     const unread = unreadFrom(g.last_seq)
@@ -290,6 +303,14 @@ export class PgGroups implements GroupStore {
     const done = new Set(rows.map((r) => r.seq))
     for (const seq of seqs) out.set(seq, done.has(seq) ? 'recalled' : 'not-found')
     return out
+  }
+
+  async markAllRead(groupId: GroupId): Promise<void> {
+    await this.#db.query(
+      `UPDATE group_members m SET read_seq = g.last_seq, unread_base = 0, counted_base = g.counted
+       FROM groups g WHERE g.app_id = $1 AND g.group_id = $2 AND m.app_id = g.app_id AND m.gid = g.gid`,
+      [this.#app, groupId],
+    )
   }
 
   async placeReadSeq(groupId: GroupId, userId: UserId, unread: number): Promise<number | undefined> {

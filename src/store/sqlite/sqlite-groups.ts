@@ -93,12 +93,17 @@ export class SqliteGroups implements GroupStore {
     return found
   }
 
-  async addMembers(groupId: GroupId, members: readonly NewMember[], joinTime: number): Promise<UserId[]> {
+  async addMembers(
+    groupId: GroupId,
+    members: readonly NewMember[],
+    joinTime: number,
+    max?: number,
+  ): Promise<UserId[]> {
     const g = groupRow(this.#s, this.#app, groupId)
     if (g === undefined) return []
-    const fresh = [...new Map(members.map((m) => [m.userId, m])).values()].filter(
-      (m) => memberRow(this.#s, this.#app, g.gid, m.userId) === undefined,
-    )
+    const fresh = [...new Map(members.map((m) => [m.userId, m])).values()]
+      .filter((m) => memberRow(this.#s, this.#app, g.gid, m.userId) === undefined)
+      .slice(0, max === undefined ? undefined : Math.max(0, max - g.member_count))
     if (fresh.length === 0) return []
     // Membership numbers are allocated atomically; they order pages and bound audiences.
     const { first, counted } = this.#s
@@ -282,6 +287,16 @@ export class SqliteGroups implements GroupStore {
       out.set(seq, done ? 'recalled' : 'not-found')
     }
     return out
+  }
+
+  async markAllRead(groupId: GroupId): Promise<void> {
+    this.#s
+      .get(
+        `UPDATE group_members SET read_seq = g.last_seq, unread_base = 0, counted_base = g.counted
+         FROM (SELECT gid, last_seq, counted FROM groups WHERE app_id = ? AND group_id = ?) AS g
+         WHERE group_members.app_id = ? AND group_members.gid = g.gid`,
+      )
+      .run(this.#app, groupId, this.#app)
   }
 
   async placeReadSeq(groupId: GroupId, userId: UserId, unread: number): Promise<number | undefined> {
