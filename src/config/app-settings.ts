@@ -66,7 +66,13 @@ export function parseApp(raw: unknown, at: string): AppConfig {
   const limits = { ...defaultLimits }
   if (raw.limits !== undefined) {
     if (!isObj(raw.limits)) throw new ConfigError(`${at}.limits: expected an object`)
-    checkKeys(raw.limits, `${at}.limits`, ['ratePerSecond', 'groupReceiptMaxMembers', 'maxAccounts'])
+    checkKeys(raw.limits, `${at}.limits`, [
+      'ratePerSecond',
+      'groupReceiptMaxMembers',
+      'maxAccounts',
+      'groupMsgPerSecond',
+      'groupFreqCtrlMode',
+    ])
     if (raw.limits.ratePerSecond !== undefined) {
       limits.ratePerSecond = int(raw.limits.ratePerSecond, `${at}.limits.ratePerSecond`, 0, 1_000_000)
     }
@@ -80,6 +86,21 @@ export function parseApp(raw: unknown, at: string): AppConfig {
     }
     if (raw.limits.maxAccounts !== undefined) {
       limits.maxAccounts = int(raw.limits.maxAccounts, `${at}.limits.maxAccounts`, 0, Number.MAX_SAFE_INTEGER)
+    }
+    if (raw.limits.groupMsgPerSecond !== undefined) {
+      limits.groupMsgPerSecond = int(
+        raw.limits.groupMsgPerSecond,
+        `${at}.limits.groupMsgPerSecond`,
+        0,
+        1_000_000,
+      )
+    }
+    if (raw.limits.groupFreqCtrlMode !== undefined) {
+      const mode = raw.limits.groupFreqCtrlMode
+      if (mode !== 'drop' && mode !== 'error') {
+        throw new ConfigError(`${at}.limits.groupFreqCtrlMode: expected drop or error`)
+      }
+      limits.groupFreqCtrlMode = mode
     }
   }
   return {

@@ -19,7 +19,16 @@ export interface AppLimits {
   groupReceiptMaxMembers: number
   /** Accounts an app may import (70398 past it); 0 means no limit. */
   maxAccounts: number
+  /**
+   * Messages a second per group, as Tencent's 40 (spec part 2 §22); later ones in the same second
+   * are dropped. 0 turns the limit off (load tests).
+   */
+  groupMsgPerSecond: number
+  /** A dropped message answers success with `MsgDropReason: "MsgFreqCtrl"` (drop) or 10023 (error). */
+  groupFreqCtrlMode: GroupFreqCtrlMode
 }
+
+export type GroupFreqCtrlMode = 'drop' | 'error'
 
 export type TimeoutPolicy = 'deliver' | 'reject'
 
@@ -184,6 +193,8 @@ export const defaultLimits: AppLimits = {
   ratePerSecond: undefined,
   groupReceiptMaxMembers: 200,
   maxAccounts: 0,
+  groupMsgPerSecond: 40,
+  groupFreqCtrlMode: 'drop',
 }
 
 /** Every type that can have read receipts (spec §6.10): Private/Work, Public, ChatRoom/Meeting. */

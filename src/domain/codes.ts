@@ -65,6 +65,7 @@ export const codes = {
   10016: 'the app backend rejected this operation through a callback',
   10019: 'the UserID does not exist',
   10021: 'the group ID is used by another group',
+  10023: 'msg count exceeds limit,please retry later',
   10025: 'the group ID has already been used by you',
   10030: 'the message to recall does not exist',
   10059: 'this feature is not enabled for this app or group type',

@@ -196,6 +196,11 @@ export interface GroupStore extends GroupReads {
    * now, minus the sender.
    */
   appendMessage(groupId: GroupId, message: NewGroupMessage): Promise<{ seq: number }>
+  /**
+   * Takes one of the group's `cap` message slots of second `second` (spec part 2 §22); false when
+   * they are all taken. Atomic with the transaction: a rollback gives the slot back.
+   */
+  takeSendSlot(groupId: GroupId, second: number, cap: number): Promise<boolean>
   recall(groupId: GroupId, seqs: readonly number[]): Promise<Map<number, RecallOutcome>>
   /**
    * Places a member's read seq so that exactly `unread` counting messages follow it, or as many as

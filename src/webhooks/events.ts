@@ -15,6 +15,7 @@ export const afterEventCommands = [
   'Group.CallbackAfterMemberExit',
   'Group.CallbackAfterCreateGroup',
   'Group.CallbackAfterGroupDestroyed',
+  'Group.CallbackSendMsgException',
 ] as const
 
 export type AfterEventCommand = (typeof afterEventCommands)[number]

@@ -137,4 +137,35 @@ export const groupEvents = {
       { Operator_Account: e.operator, MsgSeqList: e.seqs.map((s) => ({ MsgSeq: s })) },
       ms,
     ),
+
+  /** A send that was refused after it was parsed (spec part 2 §21.2): the message as submitted. */
+  sendFailed: (
+    g: GroupRef,
+    e: {
+      from: string
+      operator: string
+      random: number
+      onlineOnly: boolean
+      body: unknown
+      cloudCustomData: string | undefined
+      code: number
+      info: string
+    },
+    ms: number,
+  ) =>
+    event(
+      'Group.CallbackSendMsgException',
+      g,
+      {
+        From_Account: e.from,
+        Operator_Account: e.operator,
+        Random: e.random,
+        OnlineOnlyFlag: e.onlineOnly ? 1 : 0,
+        MsgBody: e.body,
+        ...(e.cloudCustomData === undefined ? {} : { CloudCustomData: e.cloudCustomData }),
+        ErrorCode: e.code,
+        ErrorInfo: e.info,
+      },
+      ms,
+    ),
 }

@@ -6,6 +6,8 @@
  * can be turned off per message with ForbidCallbackControl.
  */
 import type { UserId } from '../../domain/accounts/user-id.js'
+import type { GroupId } from '../../domain/groups/group-id.js'
+import type { Tx } from '../../store/store.js'
 import { TencentError } from '../../domain/codes.js'
 import { receiptSupport } from '../../domain/groups/group-types.js'
 import * as L from '../../domain/groups/limits.js'
@@ -100,7 +102,7 @@ export const send_group_msg = command({
     }
     const notify = !forbid.includes('ForbidAfterSendMsgCallback')
     const bodyHash = contentHash(req.MsgBody)
-    return transaction(async (tx) => {
+    const answer = await transaction(async (tx) => {
       const group = await findGroup(tx, req.GroupId)
       const gid = req.GroupId
       // [U] Admins may speak in any group; anyone else must be a member (10007).
@@ -122,6 +124,14 @@ export const send_group_msg = command({
       // [U] In a type without receipts (never, or switched off) the flag is dropped; the receipt APIs answer.
       const receipt = wantsReceipt && receiptSupport(group.type, app.groupReceiptTypes) === 'on'
       if (receipt && group.memberCount > app.limits.groupReceiptMaxMembers) throw new TencentError(10060)
+      const e = { from: sender, operator: caller, random: req.Random, onlineOnly }
+      const priority = req.MsgPriority ?? 'Normal'
+      if (!(await takeSlot(tx, gid, now, priority, app.limits.groupMsgPerSecond))) {
+        const failed = { ...e, body: msgBody, cloudCustomData, code: 10023, info: FREQ_CTRL_INFO }
+        const g = { GroupId: group.groupId, Type: group.type }
+        await tx.outbox.enqueue(groupEvents.sendFailed(g, failed, clock.nowMs()))
+        return { MsgTime: now, MsgSeq: 0, MsgDropReason: 'MsgFreqCtrl' }
+      }
       const { seq } = await tx.groups.appendMessage(gid, {
         sender,
         random: req.Random,
@@ -129,14 +139,13 @@ export const send_group_msg = command({
         body: msgBody,
         bodyHash,
         cloudCustomData,
-        priority: req.MsgPriority ?? 'Normal',
+        priority,
         onlineOnly,
         receipt,
         noUnread: req.SendMsgControl?.includes('NoUnread') === true,
         targets,
       })
-      const e = { from: sender, operator: caller, random: req.Random, seq, time: now, onlineOnly }
-      const event = { ...e, body: msgBody, cloudCustomData }
+      const event = { ...e, seq, time: now, body: msgBody, cloudCustomData }
       if (notify) {
         await tx.outbox.enqueue(
           groupEvents.sent({ GroupId: group.groupId, Type: group.type }, event, clock.nowMs()),
@@ -144,5 +153,23 @@ export const send_group_msg = command({
       }
       return { MsgTime: now, MsgSeq: seq, MsgDropReason: '' }
     })
+    // The drop is committed with its event first; the error mode then answers 10023 (§22.2).
+    if (answer.MsgDropReason === 'MsgFreqCtrl' && app.limits.groupFreqCtrlMode === 'error') {
+      throw new TencentError(10023, FREQ_CTRL_INFO)
+    }
+    return answer
   },
 })
+
+/** Tencent's text for 10023 (spec part 2 §21.2). */
+const FREQ_CTRL_INFO = 'msg count exceeds limit,please retry later'
+
+/**
+ * One of the group's message slots of this second (spec part 2 §22.2): `perSecond` for Normal and
+ * High, [U] three quarters of it for Low and Lowest, so they give way first; 0 is no limit.
+ */
+async function takeSlot(tx: Tx, gid: GroupId, now: number, priority: L.Priority, perSecond: number) {
+  if (perSecond === 0) return true
+  const cap = priority === 'Low' || priority === 'Lowest' ? Math.ceil((perSecond * 3) / 4) : perSecond
+  return tx.groups.takeSendSlot(gid, now, cap)
+}

@@ -305,6 +305,18 @@ export class PgGroups implements GroupStore {
     return out
   }
 
+  async takeSendSlot(groupId: GroupId, second: number, cap: number): Promise<boolean> {
+    // The row lock makes concurrent sends of one group take slots one after another; each
+    // re-checks the condition on the row the previous one committed.
+    const { rowCount } = await this.#db.query(
+      `UPDATE groups SET send_count = CASE WHEN send_second = $3 THEN send_count + 1 ELSE 1 END,
+         send_second = $3
+       WHERE app_id = $1 AND group_id = $2 AND (send_second <> $3 OR send_count < $4)`,
+      [this.#app, groupId, second, cap],
+    )
+    return (rowCount ?? 0) > 0
+  }
+
   async markAllRead(groupId: GroupId): Promise<void> {
     await this.#db.query(
       `UPDATE group_members m SET read_seq = g.last_seq, unread_base = 0, counted_base = g.counted

@@ -289,6 +289,18 @@ export class SqliteGroups implements GroupStore {
     return out
   }
 
+  async takeSendSlot(groupId: GroupId, second: number, cap: number): Promise<boolean> {
+    return (
+      this.#s
+        .get(
+          `UPDATE groups SET send_count = CASE WHEN send_second = ? THEN send_count + 1 ELSE 1 END,
+             send_second = ?
+           WHERE app_id = ? AND group_id = ? AND (send_second <> ? OR send_count < ?)`,
+        )
+        .run(second, second, this.#app, groupId, second, cap).changes > 0
+    )
+  }
+
   async markAllRead(groupId: GroupId): Promise<void> {
     this.#s
       .get(

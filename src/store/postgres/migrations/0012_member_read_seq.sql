@@ -67,3 +67,8 @@ UPDATE group_members SET
       AND x.counts AND NOT x.recalled AND x.sender <> group_members.user_id),
   counted_base = (SELECT g.counted FROM groups g WHERE g.app_id = group_members.app_id AND g.gid = group_members.gid);
 ALTER TABLE group_members DROP COLUMN unread, DROP COLUMN unread_seq;
+
+-- The per-group message limit (spec part 2 §22): messages taken in the current second, counted on
+-- the group row so the check and the send it allows commit together.
+ALTER TABLE groups ADD COLUMN send_second BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE groups ADD COLUMN send_count BIGINT NOT NULL DEFAULT 0;

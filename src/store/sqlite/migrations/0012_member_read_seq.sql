@@ -74,3 +74,8 @@ UPDATE group_members SET
   counted_base = (SELECT g.counted FROM groups g WHERE g.app_id = group_members.app_id AND g.gid = group_members.gid);
 ALTER TABLE group_members DROP COLUMN unread;
 ALTER TABLE group_members DROP COLUMN unread_seq;
+
+-- The per-group message limit (spec part 2 §22): messages taken in the current second, counted on
+-- the group row so the check and the send it allows commit together.
+ALTER TABLE groups ADD COLUMN send_second INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE groups ADD COLUMN send_count INTEGER NOT NULL DEFAULT 0;
