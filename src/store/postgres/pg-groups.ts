@@ -8,7 +8,6 @@
 import { unreadFrom } from '../../domain/read-state/interval-nodes.js'
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { GroupId } from '../../domain/groups/group-id.js'
-import type { Priority } from '../../domain/groups/limits.js'
 import type { GroupType } from '../../domain/groups/group-types.js'
 import type {
   Group,
@@ -19,9 +18,9 @@ import type {
   NewGroupMessage,
   NewMember,
   RecallOutcome,
-  StoredGroupMessage,
 } from '../groups.js'
 import { toGroup } from '../rows/group-rows.js'
+import { findDuplicate, history } from './pg-group-history.js'
 import { GID, groupRow } from './pg-group-rows.js'
 import { PgMemberState } from './pg-member-state.js'
 import type { Queryable } from './pg-store.js'
@@ -249,42 +248,11 @@ export class PgGroups implements GroupStore {
     groupId: GroupId,
     q: { sender: UserId; random: number; bodyHash: string; sinceTime: number },
   ): Promise<{ seq: number; time: number } | undefined> {
-    const { rows } = await this.#db.query<{ seq: number; time: number }>(
-      `SELECT seq, time FROM group_messages WHERE app_id = $1 AND gid = ${GID} AND random = $3
-         AND sender = $4 AND body_hash = $5 AND time >= $6 ORDER BY seq DESC LIMIT 1`,
-      [this.#app, groupId, q.random, q.sender, q.bodyHash, q.sinceTime],
-    )
-    return rows[0]
+    return findDuplicate(this.#db, this.#app, groupId, q)
   }
 
-  async history(
-    groupId: GroupId,
-    q: { upTo: number; limit: number; withRecalled: boolean },
-  ): Promise<{ messages: StoredGroupMessage[]; more: boolean }> {
-    const { rows } = await this.#db.query<{
-      seq: number
-      sender: string
-      random: number
-      time: number
-      body: string
-      priority: string
-      recalled: boolean
-    }>(
-      `SELECT seq, sender, random, time, body, priority, recalled FROM group_messages
-       WHERE app_id = $1 AND gid = ${GID} AND seq <= $3 AND NOT online_only AND ($4 OR NOT recalled)
-       ORDER BY seq DESC LIMIT $5`,
-      [this.#app, groupId, q.upTo, q.withRecalled, q.limit + 1],
-    )
-    const messages = rows.slice(0, q.limit).map((r) => ({
-      seq: r.seq,
-      sender: r.sender as UserId,
-      random: r.random,
-      time: r.time,
-      body: JSON.parse(r.body) as unknown,
-      priority: r.priority as Priority,
-      recalled: r.recalled,
-    }))
-    return { messages, more: rows.length > q.limit }
+  async history(groupId: GroupId, q: { upTo: number; limit: number; withRecalled: boolean }) {
+    return history(this.#db, this.#app, groupId, q)
   }
 
   async recall(groupId: GroupId, seqs: readonly number[]): Promise<Map<number, RecallOutcome>> {
@@ -306,23 +274,11 @@ export class PgGroups implements GroupStore {
   }
 
   async takeSendSlot(groupId: GroupId, second: number, cap: number): Promise<boolean> {
-    // The row lock makes concurrent sends of one group take slots one after another; each
-    // re-checks the condition on the row the previous one committed.
-    const { rowCount } = await this.#db.query(
-      `UPDATE groups SET send_count = CASE WHEN send_second = $3 THEN send_count + 1 ELSE 1 END,
-         send_second = $3
-       WHERE app_id = $1 AND group_id = $2 AND (send_second <> $3 OR send_count < $4)`,
-      [this.#app, groupId, second, cap],
-    )
-    return (rowCount ?? 0) > 0
+    return this.#state.takeSendSlot(groupId, second, cap)
   }
 
   async markAllRead(groupId: GroupId): Promise<void> {
-    await this.#db.query(
-      `UPDATE group_members m SET read_seq = g.last_seq, unread_base = 0, counted_base = g.counted
-       FROM groups g WHERE g.app_id = $1 AND g.group_id = $2 AND m.app_id = g.app_id AND m.gid = g.gid`,
-      [this.#app, groupId],
-    )
+    await this.#state.markAllRead(groupId)
   }
 
   async placeReadSeq(groupId: GroupId, userId: UserId, unread: number): Promise<number | undefined> {

@@ -117,6 +117,26 @@ export class PgMemberState {
     return (rowCount ?? 0) > 0 ? placed : undefined
   }
 
+  async takeSendSlot(groupId: GroupId, second: number, cap: number): Promise<boolean> {
+    // The row lock makes concurrent sends of one group take slots one after another; each
+    // re-checks the condition on the row the previous one committed.
+    const { rowCount } = await this.#db.query(
+      `UPDATE groups SET send_count = CASE WHEN send_second = $3 THEN send_count + 1 ELSE 1 END,
+         send_second = $3
+       WHERE app_id = $1 AND group_id = $2 AND (send_second <> $3 OR send_count < $4)`,
+      [this.#app, groupId, second, cap],
+    )
+    return (rowCount ?? 0) > 0
+  }
+
+  async markAllRead(groupId: GroupId): Promise<void> {
+    await this.#db.query(
+      `UPDATE group_members m SET read_seq = g.last_seq, unread_base = 0, counted_base = g.counted
+       FROM groups g WHERE g.app_id = $1 AND g.group_id = $2 AND m.app_id = g.app_id AND m.gid = g.gid`,
+      [this.#app, groupId],
+    )
+  }
+
   async list(groupId: GroupId, q: MemberQuery): Promise<MemberState[]> {
     const { rows } = await this.#db.query<MemberStateRow>(
       `SELECT ${MEMBER_STATE_COLUMNS} FROM groups g

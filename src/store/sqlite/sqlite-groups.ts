@@ -1,7 +1,6 @@
 /** GroupStore on SQLite: groups, memberships and messages (spec §6.2–§6.9). */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { GroupId } from '../../domain/groups/group-id.js'
-import type { Priority } from '../../domain/groups/limits.js'
 import type { GroupType } from '../../domain/groups/group-types.js'
 import type {
   Group,
@@ -12,10 +11,10 @@ import type {
   NewGroupMessage,
   NewMember,
   RecallOutcome,
-  StoredGroupMessage,
 } from '../groups.js'
 import { unreadFrom } from '../../domain/read-state/interval-nodes.js'
 import { toGroup } from '../rows/group-rows.js'
+import { history } from './sqlite-group-history.js'
 import { groupRow, memberRow } from './sqlite-group-rows.js'
 import { SqliteMemberState } from './sqlite-member-state.js'
 import type { Statements } from './statements.js'
@@ -240,37 +239,8 @@ export class SqliteGroups implements GroupStore {
     )
   }
 
-  async history(
-    groupId: GroupId,
-    q: { upTo: number; limit: number; withRecalled: boolean },
-  ): Promise<{ messages: StoredGroupMessage[]; more: boolean }> {
-    const g = groupRow(this.#s, this.#app, groupId)
-    if (g === undefined) return { messages: [], more: false }
-    const rows = this.#s
-      .get(
-        `SELECT seq, sender, random, time, body, priority, recalled FROM group_messages
-         WHERE app_id = ? AND gid = ? AND seq <= ? AND online_only = 0 AND (? OR recalled = 0)
-         ORDER BY seq DESC LIMIT ?`,
-      )
-      .all(this.#app, g.gid, q.upTo, q.withRecalled ? 1 : 0, q.limit + 1) as {
-      seq: number
-      sender: string
-      random: number
-      time: number
-      body: string
-      priority: string
-      recalled: number
-    }[]
-    const messages = rows.slice(0, q.limit).map((r) => ({
-      seq: r.seq,
-      sender: r.sender as UserId,
-      random: r.random,
-      time: r.time,
-      body: JSON.parse(r.body) as unknown,
-      priority: r.priority as Priority,
-      recalled: r.recalled === 1,
-    }))
-    return { messages, more: rows.length > q.limit }
+  async history(groupId: GroupId, q: { upTo: number; limit: number; withRecalled: boolean }) {
+    return history(this.#s, this.#app, groupId, q)
   }
 
   async recall(groupId: GroupId, seqs: readonly number[]): Promise<Map<number, RecallOutcome>> {
@@ -290,25 +260,11 @@ export class SqliteGroups implements GroupStore {
   }
 
   async takeSendSlot(groupId: GroupId, second: number, cap: number): Promise<boolean> {
-    return (
-      this.#s
-        .get(
-          `UPDATE groups SET send_count = CASE WHEN send_second = ? THEN send_count + 1 ELSE 1 END,
-             send_second = ?
-           WHERE app_id = ? AND group_id = ? AND (send_second <> ? OR send_count < ?)`,
-        )
-        .run(second, second, this.#app, groupId, second, cap).changes > 0
-    )
+    return this.#state.takeSendSlot(groupId, second, cap)
   }
 
   async markAllRead(groupId: GroupId): Promise<void> {
-    this.#s
-      .get(
-        `UPDATE group_members SET read_seq = g.last_seq, unread_base = 0, counted_base = g.counted
-         FROM (SELECT gid, last_seq, counted FROM groups WHERE app_id = ? AND group_id = ?) AS g
-         WHERE group_members.app_id = ? AND group_members.gid = g.gid`,
-      )
-      .run(this.#app, groupId, this.#app)
+    this.#state.markAllRead(groupId)
   }
 
   async placeReadSeq(groupId: GroupId, userId: UserId, unread: number): Promise<number | undefined> {

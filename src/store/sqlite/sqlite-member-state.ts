@@ -124,6 +124,28 @@ export class SqliteMemberState {
     return changed > 0 ? placed : undefined
   }
 
+  takeSendSlot(groupId: GroupId, second: number, cap: number): boolean {
+    return (
+      this.#s
+        .get(
+          `UPDATE groups SET send_count = CASE WHEN send_second = ? THEN send_count + 1 ELSE 1 END,
+             send_second = ?
+           WHERE app_id = ? AND group_id = ? AND (send_second <> ? OR send_count < ?)`,
+        )
+        .run(second, second, this.#app, groupId, second, cap).changes > 0
+    )
+  }
+
+  markAllRead(groupId: GroupId): void {
+    this.#s
+      .get(
+        `UPDATE group_members SET read_seq = g.last_seq, unread_base = 0, counted_base = g.counted
+         FROM (SELECT gid, last_seq, counted FROM groups WHERE app_id = ? AND group_id = ?) AS g
+         WHERE group_members.app_id = ? AND group_members.gid = g.gid`,
+      )
+      .run(this.#app, groupId, this.#app)
+  }
+
   list(groupId: GroupId, q: MemberQuery): MemberState[] {
     const rows = this.#s
       .get(
