@@ -54,6 +54,7 @@ export function parseApp(raw: unknown, at: string): AppConfig {
     'limits',
     'groupReceiptTypes',
     'testSupport',
+    'legacyMuteFieldNames',
   ])
   const admins = raw.admins === undefined ? ['administrator'] : raw.admins
   if (!Array.isArray(admins) || admins.length === 0 || admins.length > MAX_ADMINS) {
@@ -113,11 +114,13 @@ export function parseApp(raw: unknown, at: string): AppConfig {
       raw.groupReceiptTypes === undefined
         ? [...defaultGroupReceiptTypes]
         : groupReceiptTypes(raw.groupReceiptTypes, `${at}.groupReceiptTypes`),
-    testSupport: testSupport(raw.testSupport, `${at}.testSupport`),
+    testSupport: boolSetting(raw.testSupport, `${at}.testSupport`),
+    legacyMuteFieldNames: boolSetting(raw.legacyMuteFieldNames, `${at}.legacyMuteFieldNames`),
   }
 }
 
-function testSupport(v: unknown, at: string): boolean {
+/** An optional true/false setting, false when absent. */
+function boolSetting(v: unknown, at: string): boolean {
   if (v === undefined) return false
   if (typeof v !== 'boolean') throw new ConfigError(`${at}: expected true or false`)
   return v

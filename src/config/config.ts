@@ -78,6 +78,12 @@ export interface AppConfig {
    */
   groupReceiptTypes: readonly ReceiptCapableType[]
   /**
+   * Answers also carry the pre-2022 names of the renamed mute fields (`ShutUpUntil` beside
+   * `MuteUntil`, `ShutUpAllMember` beside `MuteAllMember`) for clients that read only those
+   * (spec part 2 §13.3). Requests accept both names either way. Default off.
+   */
+  legacyMuteFieldNames?: boolean
+  /**
    * Allows `POST /api/apps/<id>/reset` and `…/fixtures`, which wipe or load the app's data: on for
    * the development app, off unless set for configured apps.
    */

@@ -6,7 +6,7 @@ import { checkGroupId } from '../../domain/groups/group-id.js'
 import { TencentError } from '../../domain/codes.js'
 import { command } from '../command.js'
 import { f, type Json } from '../fields.js'
-import { nameList, renderBase, renderMember } from './group-views.js'
+import { nameList, renderBase, renderMember, viewOptions } from './group-views.js'
 
 const MAX_GROUPS = 50
 const anyString = (v: Json, at: string) => {
@@ -35,7 +35,7 @@ export const get_group_info = command({
   },
   async run(req, { app, clock, read }) {
     const filter = req.ResponseFilter
-    const now = clock.nowSeconds()
+    const view = viewOptions(app, clock)
     const GroupInfo = await read(async (tx) => {
       const out: Record<string, unknown>[] = []
       for (const raw of req.GroupIdList) {
@@ -51,7 +51,7 @@ export const get_group_info = command({
         }
         // No filter: every part; with one, each part only if its filter is there (§14.2.3).
         const item: Record<string, unknown> = {
-          ...renderBase(group, filter === undefined ? undefined : (filter.GroupBaseInfoFilter ?? []), now),
+          ...renderBase(group, filter === undefined ? undefined : (filter.GroupBaseInfoFilter ?? []), view),
           ErrorCode: 0,
           ErrorInfo: '',
         }
@@ -65,7 +65,7 @@ export const get_group_info = command({
         // AVChatRoom: base info only (§14.2.3).
         if (wantsMembers && group.type !== 'AVChatRoom') {
           const members = await tx.groups.memberStates(id, { offset: 0, limit: undefined })
-          item.MemberList = members.map((m) => renderMember(group.type, m, filter?.MemberInfoFilter, now))
+          item.MemberList = members.map((m) => renderMember(group.type, m, filter?.MemberInfoFilter, view))
         }
         out.push(item)
       }

@@ -6,7 +6,7 @@ import { TencentError } from '../../domain/codes.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
 import { findGroup, groupId } from './group-fields.js'
-import { nameList, renderMember, roleFilter } from './group-views.js'
+import { nameList, renderMember, roleFilter, viewOptions } from './group-views.js'
 
 /** [U] Doc conflict (§14.3.1): up to 6000 a page, 10004 beyond; Community batches up to 100. */
 const MAX_LIMIT = 6000
@@ -26,7 +26,7 @@ export const get_group_member_info = command({
     Offset: f.optional(f.int({ missing: 10004 })),
     Next: f.optional(f.string({ missing: 10004, allowEmpty: true })),
   },
-  async run(req, { clock, read }) {
+  async run(req, { app, clock, read }) {
     const community = { offset: 0, limit: req.Limit === 0 ? undefined : req.Limit }
     return read(async (tx) => {
       const group = await findGroup(tx, req.GroupId)
@@ -51,8 +51,8 @@ export const get_group_member_info = command({
         limit: limit === undefined ? undefined : limit + (isCommunity ? 1 : 0),
       })
       const members = limit === undefined ? found : found.slice(0, limit)
-      const now = clock.nowSeconds()
-      const MemberList = members.map((m) => renderMember(group.type, m, req.MemberInfoFilter, now))
+      const view = viewOptions(app, clock)
+      const MemberList = members.map((m) => renderMember(group.type, m, req.MemberInfoFilter, view))
       const answer: Record<string, unknown> = { MemberNum: group.memberCount, MemberList }
       if (isCommunity) answer.Next = found.length > members.length ? String(offset + members.length) : ''
       return answer

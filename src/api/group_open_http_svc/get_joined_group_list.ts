@@ -5,7 +5,7 @@
 import { TencentError } from '../../domain/codes.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
-import { groupTypeFilter, nameList, renderBase, renderMember } from './group-views.js'
+import { groupTypeFilter, nameList, renderBase, renderMember, viewOptions } from './group-views.js'
 
 /** Largest page (§14.1.1); [U] beyond it 10004. */
 const MAX_LIMIT = 5000
@@ -29,7 +29,7 @@ export const get_joined_group_list = command({
     ),
     SupportTopic: flag,
   },
-  async run(req, { clock, read }) {
+  async run(req, { app, clock, read }) {
     // [U] Topics are Community only (§14.1.5); receiptd has none, so the answer has no topic fields.
     if (req.SupportTopic === 1 && req.GroupType !== 'Community') {
       throw new TencentError(10004, 'SupportTopic needs GroupType Community')
@@ -43,13 +43,13 @@ export const get_joined_group_list = command({
         limit: req.Limit === 0 ? undefined : req.Limit,
       }),
     )
-    const now = clock.nowSeconds()
+    const view = viewOptions(app, clock)
     const base = req.ResponseFilter?.GroupBaseInfoFilter
     const self = req.ResponseFilter?.SelfInfoFilter
     // No filter at all: each item is just its GroupId (§14.1.3).
     const GroupIdList = groups.map(({ group, self: state }) => ({
-      ...renderBase(group, base ?? [], now),
-      ...(self !== undefined && { SelfInfo: renderMember(group.type, state, self, now, false) }),
+      ...renderBase(group, base ?? [], view),
+      ...(self !== undefined && { SelfInfo: renderMember(group.type, state, self, view, false) }),
     }))
     return { TotalCount: total, GroupIdList }
   },

@@ -6,7 +6,7 @@ import { TencentError } from '../../domain/codes.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
 import { findGroup, groupId, listUserId } from './group-fields.js'
-import { nameList, renderMember, roleFilter } from './group-views.js'
+import { nameList, renderMember, roleFilter, viewOptions } from './group-views.js'
 
 const MAX_ACCOUNTS = 50
 
@@ -21,7 +21,7 @@ export const get_specified_group_member_info = command({
     MemberRoleFilter: roleFilter,
     AppDefinedDataFilter_GroupMember: nameList(),
   },
-  async run(req, { clock, read }) {
+  async run(req, { app, clock, read }) {
     return read(async (tx) => {
       const group = await findGroup(tx, req.GroupId)
       if (group.type === 'AVChatRoom') throw new TencentError(10007, 'AVChatRoom groups have no member list')
@@ -31,11 +31,11 @@ export const get_specified_group_member_info = command({
         offset: 0,
         limit: undefined,
       })
-      const now = clock.nowSeconds()
+      const view = viewOptions(app, clock)
       // [U] OnlineStatus (an Ultimate feature) is always "Offline": receiptd has no connections.
       const online = req.MemberInfoFilter?.includes('OnlineStatus') === true
       const MemberList = members.map((m) => ({
-        ...renderMember(group.type, m, req.MemberInfoFilter, now),
+        ...renderMember(group.type, m, req.MemberInfoFilter, view),
         ...(online && { OnlineStatus: 'Offline' }),
       }))
       return { MemberList }

@@ -4,6 +4,8 @@
  * use the legacy `ShutUp*` names (§13.3); answers use the current `Mute*` names.
  */
 import { hasUnreadCounts, parseGroupType, type GroupType } from '../../domain/groups/group-types.js'
+import type { AppConfig } from '../../config/config.js'
+import type { Clock } from '../../domain/clock.js'
 import { TencentError } from '../../domain/codes.js'
 import type { Group, MemberRole, MemberState } from '../../store/groups.js'
 import { f, type Field } from '../fields.js'
@@ -60,11 +62,29 @@ const DEFAULT_MEMBER_FIELDS = [
 /** A list of field names; unknown names are ignored, not an error ([U] §14.1.3). */
 export const nameList = (): Field<string[] | undefined> => f.optional(f.strings({ missing: 10004 }))
 
-export function renderBase(g: Group, filter: readonly string[] | undefined, now: number) {
+/** How an answer is written: the time mutes are compared with, and the app's legacy-name option. */
+export interface ViewOptions {
+  now: number
+  legacyNames: boolean
+}
+
+export const viewOptions = (app: AppConfig, clock: Clock): ViewOptions => ({
+  now: clock.nowSeconds(),
+  legacyNames: app.legacyMuteFieldNames === true,
+})
+
+/** With the app's option, each renamed field also under its old name (§13.3). */
+function withLegacy(out: Record<string, unknown>, o: ViewOptions) {
+  if (!o.legacyNames) return out
+  for (const [old, now] of Object.entries(LEGACY)) if (Object.hasOwn(out, now)) out[old] = out[now]
+  return out
+}
+
+export function renderBase(g: Group, filter: readonly string[] | undefined, o: ViewOptions) {
   const names = filter === undefined ? Object.keys(BASE) : filter.map(current)
   const out: Record<string, unknown> = { GroupId: g.groupId }
-  for (const n of names) if (Object.hasOwn(BASE, n)) out[n] = BASE[n]!(g, now)
-  return out
+  for (const n of names) if (Object.hasOwn(BASE, n)) out[n] = BASE[n]!(g, o.now)
+  return withLegacy(out, o)
 }
 
 /**
@@ -75,16 +95,16 @@ export function renderMember(
   type: Group['type'],
   m: MemberState,
   filter: readonly string[] | undefined,
-  now: number,
+  o: ViewOptions,
   withAccount = true,
 ) {
   const fields = MEMBER(type)
   const names = filter === undefined ? DEFAULT_MEMBER_FIELDS : filter.map(current)
   const out: Record<string, unknown> = withAccount ? { Member_Account: m.userId } : {}
-  for (const n of names) if (Object.hasOwn(fields, n)) out[n] = fields[n]!(m, now)
-  // Member custom data is not kept yet: asked for, or in a filter-less answer, it is empty.
+  for (const n of names) if (Object.hasOwn(fields, n)) out[n] = fields[n]!(m, o.now)
+  // Member custom data is not kept yet: in a filter-less answer it is empty.
   if (filter === undefined) out.AppMemberDefinedData = []
-  return out
+  return withLegacy(out, o)
 }
 
 const ROLES: readonly MemberRole[] = ['Owner', 'Admin', 'Member']

@@ -4,7 +4,7 @@
  * get_appid_group_list, over HTTP: fields, filters, paging and error codes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../../helpers/server.js'
+import { startTestServer, testApp, testConfig, type TestServer } from '../../helpers/server.js'
 import { code, importAccounts, makeGroup, ok, send } from './helpers.js'
 
 let server: TestServer
@@ -304,6 +304,33 @@ describe('get_appid_group_list', () => {
       expect(await code(fresh, 'get_appid_group_list', { Limit: 10001 })).toBe(10004)
     } finally {
       await fresh.close()
+    }
+  })
+})
+
+describe('renamed mute fields (spec part 2 §13.3)', () => {
+  it('emits only the current names, and the old ones beside them with legacyMuteFieldNames', async () => {
+    const legacy = await startTestServer(testConfig([testApp({ legacyMuteFieldNames: true })]))
+    try {
+      for (const s of [server, legacy]) await makeGroup(s, 'lg_1', 'lg_o', [])
+      const ask = (s: TestServer) =>
+        ok(s, 'get_group_info', {
+          GroupIdList: ['lg_1'],
+          ResponseFilter: { GroupBaseInfoFilter: ['ShutUpAllMember'], MemberInfoFilter: ['ShutUpUntil'] },
+        })
+      expect((await ask(server)).GroupInfo).toMatchObject([
+        { MuteAllMember: 'Off', MemberList: [{ Member_Account: 'lg_o', MuteUntil: 0 }] },
+      ])
+      expect(JSON.stringify((await ask(server)).GroupInfo)).not.toContain('ShutUp')
+      expect((await ask(legacy)).GroupInfo).toMatchObject([
+        {
+          MuteAllMember: 'Off',
+          ShutUpAllMember: 'Off',
+          MemberList: [{ Member_Account: 'lg_o', MuteUntil: 0, ShutUpUntil: 0 }],
+        },
+      ])
+    } finally {
+      await legacy.close()
     }
   })
 })
