@@ -53,13 +53,8 @@ export const notImplemented: ReadonlySet<string> = new Set([
   'recentcontact/mark_contact',
   'recentcontact/get_contact_group',
   // Groups (spec part 2 §14–16)
-  'group_open_http_svc/modify_group_base_info',
-  'group_open_http_svc/modify_group_member_info',
   'group_open_http_svc/forbid_send_msg',
   'group_open_http_svc/get_group_shutted_uin',
-  'group_open_http_svc/send_group_system_notification',
-  'group_open_http_svc/change_group_owner',
-  'group_open_http_svc/delete_group_msg_by_sender',
   'group_open_http_svc/get_online_member_num',
   'group_open_http_svc/send_broadcast_msg',
   // Group attributes and topics

@@ -63,6 +63,7 @@ export const codes = {
   10014: 'the group is full',
   10015: 'invalid group ID',
   10016: 'the app backend rejected this operation through a callback',
+  10017: 'the sender is muted in this group',
   10019: 'the UserID does not exist',
   10021: 'the group ID is used by another group',
   10023: 'msg count exceeds limit,please retry later',

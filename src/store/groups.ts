@@ -79,6 +79,25 @@ export interface MemberState {
   muteUntil: number
 }
 
+/** Fields of modify_group_base_info; undefined leaves a field as it is. */
+export interface GroupChange {
+  name?: string
+  introduction?: string
+  notification?: string
+  faceUrl?: string
+  maxMembers?: number
+  applyJoinOption?: string
+  muteAllMember?: boolean
+}
+
+/** Fields of modify_group_member_info; undefined leaves a field as it is. */
+export interface MemberChange {
+  role?: MemberRole
+  msgFlag?: MsgFlag
+  nameCard?: string
+  muteUntil?: number
+}
+
 /** Which members `memberStates` lists, in membership order. */
 export interface MemberQuery {
   /** Only these members (in membership order, not the list's). */
@@ -184,6 +203,17 @@ export interface GroupStore extends GroupReads {
     joinTime: number,
     max?: number,
   ): Promise<UserId[]>
+  /** Changes the group's profile; any change bumps InfoSeq and sets LastInfoTime (spec part 2 §15.1). */
+  updateGroup(groupId: GroupId, change: GroupChange, time: number): Promise<void>
+  /** Changes one membership's fields; false when `userId` is not a member (spec part 2 §15.2). */
+  updateMember(groupId: GroupId, userId: UserId, change: MemberChange): Promise<boolean>
+  /**
+   * Makes member `userId` the owner and the previous owner, if any, a member (spec part 2 §15.3);
+   * false when `userId` is not a member.
+   */
+  changeOwner(groupId: GroupId, userId: UserId, time: number): Promise<boolean>
+  /** Seqs of `sender`'s stored, unrecalled messages among the group's newest `window` seqs. */
+  seqsBySender(groupId: GroupId, sender: UserId, window: number): Promise<number[]>
   /** Every member has read everything: read seqs at the newest message, no unread (import_group_msg). */
   markAllRead(groupId: GroupId): Promise<void>
   /**

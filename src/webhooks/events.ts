@@ -16,6 +16,7 @@ export const afterEventCommands = [
   'Group.CallbackAfterCreateGroup',
   'Group.CallbackAfterGroupDestroyed',
   'Group.CallbackSendMsgException',
+  'Group.CallbackAfterGroupInfoChanged',
 ] as const
 
 export type AfterEventCommand = (typeof afterEventCommands)[number]

@@ -168,4 +168,8 @@ export const groupEvents = {
       },
       ms,
     ),
+
+  /** modify_group_base_info set Name, Introduction, Notification or FaceUrl (spec part 2 §21.4): those it set. */
+  infoChanged: (g: GroupRef, e: { operator: string; fields: Record<string, string> }, ms: number) =>
+    event('Group.CallbackAfterGroupInfoChanged', g, { Operator_Account: e.operator, ...e.fields }, ms),
 }

@@ -124,6 +124,15 @@ export const sampleBodies: Record<AfterEventCommand, Record<string, unknown>> = 
     ErrorInfo: 'msg count exceeds limit,please retry later',
     EventTime: 1670574414123,
   },
+  // Spec part 2 §21.4's sample.
+  'Group.CallbackAfterGroupInfoChanged': {
+    CallbackCommand: 'Group.CallbackAfterGroupInfoChanged',
+    GroupId: '@TGS#2J4SZEAEL',
+    Type: 'Public',
+    Operator_Account: 'leckie',
+    Notification: 'NewNotification',
+    EventTime: 1670574414123,
+  },
 }
 
 /** An event of `command` with the sample body, `extra` fields overriding it. */

@@ -1,7 +1,9 @@
 /** The commands of `v4/group_open_http_svc` (spec §6). */
 import { add_group_member } from './add_group_member.js'
+import { change_group_owner } from './change_group_owner.js'
 import { create_group } from './create_group.js'
 import { delete_group_member } from './delete_group_member.js'
+import { delete_group_msg_by_sender } from './delete_group_msg_by_sender.js'
 import { destroy_group } from './destroy_group.js'
 import { get_appid_group_list } from './get_appid_group_list.js'
 import { get_group_info } from './get_group_info.js'
@@ -15,9 +17,12 @@ import { group_msg_get_simple } from './group_msg_get_simple.js'
 import { import_group } from './import_group.js'
 import { import_group_member } from './import_group_member.js'
 import { import_group_msg } from './import_group_msg.js'
+import { modify_group_base_info } from './modify_group_base_info.js'
+import { modify_group_member_info } from './modify_group_member_info.js'
 import { group_msg_receipt } from './group_msg_receipt.js'
 import { group_msg_recall } from './group_msg_recall.js'
 import { send_group_msg } from './send_group_msg.js'
+import { send_group_system_notification } from './send_group_system_notification.js'
 import { set_unread_msg_num } from './set_unread_msg_num.js'
 
 export const groupCommands = [
@@ -41,4 +46,9 @@ export const groupCommands = [
   import_group,
   import_group_msg,
   import_group_member,
+  modify_group_base_info,
+  modify_group_member_info,
+  change_group_owner,
+  send_group_system_notification,
+  delete_group_msg_by_sender,
 ]

@@ -7,6 +7,7 @@
  */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { GroupId } from '../../domain/groups/group-id.js'
+import type { Group } from '../../store/groups.js'
 import type { Tx } from '../../store/store.js'
 import { TencentError } from '../../domain/codes.js'
 import { receiptSupport } from '../../domain/groups/group-types.js'
@@ -102,7 +103,7 @@ export const send_group_msg = command({
     }
     const notify = !forbid.includes('ForbidAfterSendMsgCallback')
     const bodyHash = contentHash(req.MsgBody)
-    const answer = await transaction(async (tx) => {
+    const { refused, ...answer } = await transaction(async (tx): Promise<SendOutcome> => {
       const group = await findGroup(tx, req.GroupId)
       const gid = req.GroupId
       // [U] Admins may speak in any group; anyone else must be a member (10007).
@@ -125,10 +126,16 @@ export const send_group_msg = command({
       const receipt = wantsReceipt && receiptSupport(group.type, app.groupReceiptTypes) === 'on'
       if (receipt && group.memberCount > app.limits.groupReceiptMaxMembers) throw new TencentError(10060)
       const e = { from: sender, operator: caller, random: req.Random, onlineOnly }
+      const g = { GroupId: group.groupId, Type: group.type }
+      // A muted sender is refused (10017) with Group.CallbackSendMsgException (spec part 2 §15.2, §21.2).
+      if (!app.admins.includes(sender) && (await isMuted(tx, group, sender, now))) {
+        const failed = { ...e, body: msgBody, cloudCustomData, code: 10017, info: MUTED_INFO }
+        await tx.outbox.enqueue(groupEvents.sendFailed(g, failed, clock.nowMs()))
+        return { MsgTime: now, MsgSeq: 0, MsgDropReason: '', refused: new TencentError(10017, MUTED_INFO) }
+      }
       const priority = req.MsgPriority ?? 'Normal'
       if (!(await takeSlot(tx, gid, now, priority, app.limits.groupMsgPerSecond))) {
         const failed = { ...e, body: msgBody, cloudCustomData, code: 10023, info: FREQ_CTRL_INFO }
-        const g = { GroupId: group.groupId, Type: group.type }
         await tx.outbox.enqueue(groupEvents.sendFailed(g, failed, clock.nowMs()))
         return { MsgTime: now, MsgSeq: 0, MsgDropReason: 'MsgFreqCtrl' }
       }
@@ -146,14 +153,11 @@ export const send_group_msg = command({
         targets,
       })
       const event = { ...e, seq, time: now, body: msgBody, cloudCustomData }
-      if (notify) {
-        await tx.outbox.enqueue(
-          groupEvents.sent({ GroupId: group.groupId, Type: group.type }, event, clock.nowMs()),
-        )
-      }
+      if (notify) await tx.outbox.enqueue(groupEvents.sent(g, event, clock.nowMs()))
       return { MsgTime: now, MsgSeq: seq, MsgDropReason: '' }
     })
-    // The drop is committed with its event first; the error mode then answers 10023 (§22.2).
+    // A refusal or a drop is committed with its event first, then answered (§22.2).
+    if (refused !== undefined) throw refused
     if (answer.MsgDropReason === 'MsgFreqCtrl' && app.limits.groupFreqCtrlMode === 'error') {
       throw new TencentError(10023, FREQ_CTRL_INFO)
     }
@@ -163,6 +167,16 @@ export const send_group_msg = command({
 
 /** Tencent's text for 10023 (spec part 2 §21.2). */
 const FREQ_CTRL_INFO = 'msg count exceeds limit,please retry later'
+const MUTED_INFO = 'the sender is muted in this group'
+
+type SendOutcome = { MsgTime: number; MsgSeq: number; MsgDropReason: string; refused?: TencentError }
+
+/** Muted until later, or an ordinary member while the group mutes everyone (MuteAllMember On). */
+async function isMuted(tx: Tx, group: Group, sender: UserId, now: number): Promise<boolean> {
+  const [m] = await tx.groups.memberStates(group.groupId, { userIds: [sender], offset: 0, limit: 1 })
+  if (m === undefined) return false
+  return m.muteUntil > now || (group.muteAllMember && m.role === 'Member')
+}
 
 /**
  * One of the group's message slots of this second (spec part 2 §22.2): `perSecond` for Normal and

@@ -11,8 +11,10 @@ import type { GroupId } from '../../domain/groups/group-id.js'
 import type { GroupType } from '../../domain/groups/group-types.js'
 import type {
   Group,
+  GroupChange,
   GroupStore,
   JoinedQuery,
+  MemberChange,
   MemberQuery,
   NewGroup,
   NewGroupMessage,
@@ -22,6 +24,7 @@ import type {
 import { toGroup } from '../rows/group-rows.js'
 import { findDuplicate, history } from './pg-group-history.js'
 import { GID, groupRow } from './pg-group-rows.js'
+import { PgGroupAdmin } from './pg-group-admin.js'
 import { PgMemberState } from './pg-member-state.js'
 import type { Queryable } from './pg-store.js'
 
@@ -29,11 +32,13 @@ export class PgGroups implements GroupStore {
   readonly #db: Queryable
   readonly #app: number
   readonly #state: PgMemberState
+  readonly #admin: PgGroupAdmin
 
   constructor(db: Queryable, sdkAppId: number) {
     this.#db = db
     this.#app = sdkAppId
     this.#state = new PgMemberState(db, sdkAppId)
+    this.#admin = new PgGroupAdmin(db, sdkAppId)
   }
 
   async createGroup(group: NewGroup, members: readonly NewMember[]) {
@@ -299,5 +304,21 @@ export class PgGroups implements GroupStore {
 
   async groupIds(q: { type: GroupType | undefined; after: number; limit: number }) {
     return this.#state.groupIds(q)
+  }
+
+  async updateGroup(groupId: GroupId, change: GroupChange, time: number) {
+    return this.#admin.updateGroup(groupId, change, time)
+  }
+
+  async updateMember(groupId: GroupId, userId: UserId, change: MemberChange) {
+    return this.#admin.updateMember(groupId, userId, change)
+  }
+
+  async changeOwner(groupId: GroupId, userId: UserId, time: number) {
+    return this.#admin.changeOwner(groupId, userId, time)
+  }
+
+  async seqsBySender(groupId: GroupId, sender: UserId, window: number) {
+    return this.#admin.seqsBySender(groupId, sender, window)
   }
 }

@@ -4,8 +4,10 @@ import type { GroupId } from '../../domain/groups/group-id.js'
 import type { GroupType } from '../../domain/groups/group-types.js'
 import type {
   Group,
+  GroupChange,
   GroupStore,
   JoinedQuery,
+  MemberChange,
   MemberQuery,
   NewGroup,
   NewGroupMessage,
@@ -16,6 +18,7 @@ import { unreadFrom } from '../../domain/read-state/interval-nodes.js'
 import { toGroup } from '../rows/group-rows.js'
 import { history } from './sqlite-group-history.js'
 import { groupRow, memberRow } from './sqlite-group-rows.js'
+import { SqliteGroupAdmin } from './sqlite-group-admin.js'
 import { SqliteMemberState } from './sqlite-member-state.js'
 import type { Statements } from './statements.js'
 
@@ -23,11 +26,13 @@ export class SqliteGroups implements GroupStore {
   readonly #s: Statements
   readonly #app: number
   readonly #state: SqliteMemberState
+  readonly #admin: SqliteGroupAdmin
 
   constructor(statements: Statements, sdkAppId: number) {
     this.#s = statements
     this.#app = sdkAppId
     this.#state = new SqliteMemberState(statements, sdkAppId)
+    this.#admin = new SqliteGroupAdmin(statements, sdkAppId)
   }
 
   async createGroup(group: NewGroup, members: readonly NewMember[]) {
@@ -282,5 +287,21 @@ export class SqliteGroups implements GroupStore {
 
   async groupIds(q: { type: GroupType | undefined; after: number; limit: number }) {
     return this.#state.groupIds(q)
+  }
+
+  async updateGroup(groupId: GroupId, change: GroupChange, time: number) {
+    return this.#admin.updateGroup(groupId, change, time)
+  }
+
+  async updateMember(groupId: GroupId, userId: UserId, change: MemberChange) {
+    return this.#admin.updateMember(groupId, userId, change)
+  }
+
+  async changeOwner(groupId: GroupId, userId: UserId, time: number) {
+    return this.#admin.changeOwner(groupId, userId, time)
+  }
+
+  async seqsBySender(groupId: GroupId, sender: UserId, window: number) {
+    return this.#admin.seqsBySender(groupId, sender, window)
   }
 }
