@@ -17,6 +17,7 @@ export const afterEventCommands = [
   'Group.CallbackAfterGroupDestroyed',
   'Group.CallbackSendMsgException',
   'Group.CallbackAfterGroupInfoChanged',
+  'Group.CallbackAfterGroupFull',
 ] as const
 
 export type AfterEventCommand = (typeof afterEventCommands)[number]

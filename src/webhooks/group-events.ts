@@ -172,4 +172,11 @@ export const groupEvents = {
   /** modify_group_base_info set Name, Introduction, Notification or FaceUrl (spec part 2 §21.4): those it set. */
   infoChanged: (g: GroupRef, e: { operator: string; fields: Record<string, string> }, ms: number) =>
     event('Group.CallbackAfterGroupInfoChanged', g, { Operator_Account: e.operator, ...e.fields }, ms),
+
+  /** The group is full (spec part 2 §21.3): only `GroupId` and `EventTime`, no `Type`. */
+  full: (g: GroupRef, ms: number): WebhookEvent => {
+    const e = event('Group.CallbackAfterGroupFull', g, {}, ms)
+    const { Type: _type, ...body } = e.body
+    return { ...e, body: { ...body, CallbackCommand: 'Group.CallbackAfterGroupFull' } }
+  },
 }

@@ -133,6 +133,12 @@ export const sampleBodies: Record<AfterEventCommand, Record<string, unknown>> = 
     Notification: 'NewNotification',
     EventTime: 1670574414123,
   },
+  // Spec part 2 §21.3's sample.
+  'Group.CallbackAfterGroupFull': {
+    CallbackCommand: 'Group.CallbackAfterGroupFull',
+    GroupId: '@TGS#2J4SZEAEL',
+    EventTime: 1670574414123,
+  },
 }
 
 /** An event of `command` with the sample body, `extra` fields overriding it. */

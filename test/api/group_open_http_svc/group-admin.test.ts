@@ -232,3 +232,32 @@ describe('delete_group_msg_by_sender', () => {
     ).toBe(10010)
   })
 })
+
+describe('Group.CallbackAfterGroupFull', () => {
+  it('fires when add_group_member fills the group and when it is refused for a full group', async () => {
+    await importAccounts(server, ['gf_o', 'gf_a', 'gf_b'])
+    await ok(server, 'create_group', {
+      GroupId: 'gf_1',
+      Type: 'Public',
+      Name: 'f',
+      Owner_Account: 'gf_o',
+      MaxMemberCount: 2,
+    })
+    const events = outboxReader(server)
+    await events()
+    await ok(server, 'add_group_member', { GroupId: 'gf_1', MemberList: [{ Member_Account: 'gf_a' }] })
+    const full = {
+      CallbackCommand: 'Group.CallbackAfterGroupFull',
+      GroupId: 'gf_1',
+      EventTime: expect.any(Number),
+    }
+    expect((await events()).map((e) => e.body)).toEqual([
+      expect.objectContaining({ CallbackCommand: 'Group.CallbackAfterNewMemberJoin' }),
+      full,
+    ])
+    expect(
+      await code(server, 'add_group_member', { GroupId: 'gf_1', MemberList: [{ Member_Account: 'gf_b' }] }),
+    ).toBe(10014)
+    expect((await events()).map((e) => e.body)).toEqual([full])
+  })
+})
