@@ -171,6 +171,8 @@ export interface GroupReads {
   ): Promise<{ messages: StoredGroupMessage[]; more: boolean }>
   /** Members with their read state, in membership order; unread is O(1) per member. */
   memberStates(groupId: GroupId, q: MemberQuery): Promise<MemberState[]>
+  /** How many groups of each type `userId` owns now (Group.CallbackBeforeCreateGroup, spec part 2 §21.1). */
+  ownedGroups(userId: UserId): Promise<Partial<Record<GroupType, number>>>
   /** The groups `userId` is a member of, by join time then GroupId, with the total before paging. */
   joinedGroups(userId: UserId, q: JoinedQuery): Promise<{ total: number; groups: JoinedGroup[] }>
   /**

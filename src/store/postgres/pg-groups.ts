@@ -302,6 +302,10 @@ export class PgGroups implements GroupStore {
     return this.#state.joined(userId, q)
   }
 
+  async ownedGroups(userId: UserId) {
+    return this.#state.ownedGroups(userId)
+  }
+
   async groupIds(q: { type: GroupType | undefined; after: number; limit: number }) {
     return this.#state.groupIds(q)
   }

@@ -167,6 +167,14 @@ export class PgMemberState {
     }
   }
 
+  async ownedGroups(userId: UserId): Promise<Partial<Record<GroupType, number>>> {
+    const { rows } = await this.#db.query<{ type: GroupType; n: number }>(
+      'SELECT type, count(*) AS n FROM groups WHERE app_id = $1 AND owner_id = $2 GROUP BY type',
+      [this.#app, userId],
+    )
+    return Object.fromEntries(rows.map((r) => [r.type, r.n]))
+  }
+
   async groupIds(q: { type: GroupType | undefined; after: number; limit: number }) {
     const type = q.type ?? null
     const total = await this.#db.query<{ n: number }>(

@@ -185,6 +185,13 @@ export class SqliteMemberState {
     return { total, groups: rows.map((r) => ({ group: toGroup(r), self: toMemberState(r) })) }
   }
 
+  ownedGroups(userId: UserId): Partial<Record<GroupType, number>> {
+    const rows = this.#s
+      .get('SELECT type, count(*) AS n FROM groups WHERE app_id = ? AND owner_id = ? GROUP BY type')
+      .all(this.#app, userId) as { type: GroupType; n: number }[]
+    return Object.fromEntries(rows.map((r) => [r.type, r.n]))
+  }
+
   groupIds(q: { type: GroupType | undefined; after: number; limit: number }) {
     const total = this.#s
       .get('SELECT count(*) FROM groups WHERE app_id = ? AND (? IS NULL OR type = ?)')

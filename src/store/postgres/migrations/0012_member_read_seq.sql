@@ -72,3 +72,6 @@ ALTER TABLE group_members DROP COLUMN unread, DROP COLUMN unread_seq;
 -- the group row so the check and the send it allows commit together.
 ALTER TABLE groups ADD COLUMN send_second BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE groups ADD COLUMN send_count BIGINT NOT NULL DEFAULT 0;
+
+-- Groups by owner, for the counts Group.CallbackBeforeCreateGroup carries (spec part 2 §21.1).
+CREATE INDEX groups_by_owner ON groups (app_id, owner_id);
