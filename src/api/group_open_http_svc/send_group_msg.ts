@@ -16,7 +16,7 @@ import { checkMsgBody, contentHash } from '../../domain/groups/message-rules.js'
 import { groupEvents } from '../../webhooks/group-events.js'
 import { command } from '../command.js'
 import { f, own, type Field, type Json } from '../fields.js'
-import { findGroup, groupId, listUserId } from './group-fields.js'
+import { groupId, listUserId } from './group-fields.js'
 
 const flag = f.optional(f.int({ missing: 10004, min: 0, max: 1 }))
 const msgBody: Field<Json> = {
@@ -60,7 +60,7 @@ export const send_group_msg = command({
     ),
     NeedReadReceipt: flag,
   },
-  async run(req, { app, caller, clock, transaction, webhooks }) {
+  async run(req, { app, caller, clock, read, transaction, webhooks }) {
     if (Buffer.byteLength(JSON.stringify(req.MsgBody)) > L.MAX_GROUP_MSG_BODY_BYTES)
       throw new TencentError(80002)
     const onlineOnly = req.OnlineOnlyFlag === 1
@@ -80,9 +80,14 @@ export const send_group_msg = command({
     const skipBefore = forbid.includes('ForbidBeforeSendMsgCallback')
     let msgBody = req.MsgBody
     let cloudCustomData = req.CloudCustomData
-    if (!skipBefore && webhooks.asks('Group.CallbackBeforeSendMsg')) {
-      // Asked before the transaction, which never waits on the network; the type needs one read.
-      const group = await transaction((tx) => findGroup(tx, req.GroupId))
+    // Asked before the transaction, which never waits on the network; the type needs one read. A
+    // group that does not exist is answered (and reported) by the transaction below.
+    const asked =
+      !skipBefore && webhooks.asks('Group.CallbackBeforeSendMsg')
+        ? await read((tx) => tx.groups.find(req.GroupId))
+        : undefined
+    if (asked !== undefined) {
+      const group = asked
       const decision = await webhooks.beforeSend('Group.CallbackBeforeSendMsg', {
         GroupId: group.groupId,
         Type: group.type,
@@ -103,8 +108,18 @@ export const send_group_msg = command({
     }
     const notify = !forbid.includes('ForbidAfterSendMsgCallback')
     const bodyHash = contentHash(req.MsgBody)
+    const e = { from: sender, operator: caller, random: req.Random, onlineOnly }
     const { refused, ...answer } = await transaction(async (tx): Promise<SendOutcome> => {
-      const group = await findGroup(tx, req.GroupId)
+      const now = clock.nowSeconds()
+      const group = await tx.groups.find(req.GroupId)
+      // The group is gone: refused (10010) with Group.CallbackSendMsgException, `Type` "" (spec part 2 §21.2).
+      if (group === undefined) {
+        const failed = { ...e, body: msgBody, cloudCustomData, code: 10010, info: GONE_INFO }
+        await tx.outbox.enqueue(
+          groupEvents.sendFailed({ GroupId: req.GroupId, Type: '' }, failed, clock.nowMs()),
+        )
+        return { MsgTime: now, MsgSeq: 0, MsgDropReason: '', refused: new TencentError(10010, GONE_INFO) }
+      }
       const gid = req.GroupId
       // [U] Admins may speak in any group; anyone else must be a member (10007).
       if (!app.admins.includes(sender) && !(await tx.groups.members(gid, [sender])).has(sender)) {
@@ -113,7 +128,6 @@ export const send_group_msg = command({
       if (targets.length > 0 && (await tx.groups.members(gid, targets)).size !== targets.length) {
         throw new TencentError(10004, 'every To_Account must be a member of the group')
       }
-      const now = clock.nowSeconds()
       const dup = await tx.groups.findDuplicate(gid, {
         sender,
         random: req.Random,
@@ -125,7 +139,6 @@ export const send_group_msg = command({
       // [U] In a type without receipts (never, or switched off) the flag is dropped; the receipt APIs answer.
       const receipt = wantsReceipt && receiptSupport(group.type, app.groupReceiptTypes) === 'on'
       if (receipt && group.memberCount > app.limits.groupReceiptMaxMembers) throw new TencentError(10060)
-      const e = { from: sender, operator: caller, random: req.Random, onlineOnly }
       const g = { GroupId: group.groupId, Type: group.type }
       // A muted sender is refused (10017) with Group.CallbackSendMsgException (spec part 2 §15.2, §21.2).
       if (!app.admins.includes(sender) && (await isMuted(tx, group, sender, now))) {
@@ -168,6 +181,8 @@ export const send_group_msg = command({
 /** Tencent's text for 10023 (spec part 2 §21.2). */
 const FREQ_CTRL_INFO = 'msg count exceeds limit,please retry later'
 const MUTED_INFO = 'the sender is muted in this group'
+/** Tencent's text for 10010 as the real server writes it (spec part 2 §13.2). */
+const GONE_INFO = 'this group does not exist'
 
 type SendOutcome = { MsgTime: number; MsgSeq: number; MsgDropReason: string; refused?: TencentError }
 

@@ -261,3 +261,31 @@ describe('Group.CallbackAfterGroupFull', () => {
     expect((await events()).map((e) => e.body)).toEqual([full])
   })
 })
+
+describe('Group.CallbackSendMsgException', () => {
+  it('reports a send to a group that does not exist with 10010 and an empty Type', async () => {
+    const events = outboxReader(server)
+    await events()
+    const r = await server.call('group_open_http_svc/send_group_msg', {
+      GroupId: 'se_none',
+      Random: 3,
+      MsgBody: text('x'),
+    })
+    expect(r).toEqual({ ActionStatus: 'FAIL', ErrorCode: 10010, ErrorInfo: 'this group does not exist' })
+    expect((await events()).map((e) => e.body)).toEqual([
+      {
+        CallbackCommand: 'Group.CallbackSendMsgException',
+        GroupId: 'se_none',
+        Type: '',
+        From_Account: 'administrator',
+        Operator_Account: 'administrator',
+        Random: 3,
+        OnlineOnlyFlag: 0,
+        MsgBody: text('x'),
+        ErrorCode: 10010,
+        ErrorInfo: 'this group does not exist',
+        EventTime: expect.any(Number),
+      },
+    ])
+  })
+})
