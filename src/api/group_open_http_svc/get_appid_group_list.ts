@@ -3,7 +3,7 @@
  * call a second. `Next` is an opaque positive integer (an internal group number), 0 on the last page.
  */
 import { command } from '../command.js'
-import { f } from '../fields.js'
+import { f, own } from '../fields.js'
 import { groupTypeFilter } from './group-views.js'
 
 const MAX_LIMIT = 10_000
@@ -15,11 +15,21 @@ export const get_appid_group_list = command({
   request: {
     Limit: f.optional(f.int({ missing: 10004, min: 1, max: MAX_LIMIT })),
     Next: f.optional(f.int({ missing: 10004 })),
-    GroupType: groupTypeFilter,
+    // BChatRoom is a type of old SDKs that no group here can have: accepted, and lists nothing.
+    GroupType: {
+      read: (body, name) =>
+        own(body, name) === 'BChatRoom' ? ('BChatRoom' as const) : groupTypeFilter.read(body, name),
+    },
   },
   async run(req, { read }) {
+    const type = req.GroupType
+    if (type === 'BChatRoom') return { TotalCount: 0, GroupIdList: [], Next: 0 }
     const page = await read((tx) =>
-      tx.groups.groupIds({ type: req.GroupType, after: req.Next ?? 0, limit: req.Limit ?? MAX_LIMIT }),
+      tx.groups.groupIds({
+        type,
+        after: req.Next ?? 0,
+        limit: req.Limit ?? MAX_LIMIT,
+      }),
     )
     return {
       TotalCount: page.total,

@@ -300,6 +300,11 @@ describe('get_appid_group_list', () => {
         Next: 0,
       })
       expect(await ok(fresh, 'get_appid_group_list', {})).toMatchObject({ TotalCount: 3 })
+      expect(await ok(fresh, 'get_appid_group_list', { GroupType: 'BChatRoom' })).toMatchObject({
+        TotalCount: 0,
+        GroupIdList: [],
+        Next: 0,
+      })
       expect(await code(fresh, 'get_appid_group_list', { GroupType: 'Huge' })).toBe(10004)
       expect(await code(fresh, 'get_appid_group_list', { Limit: 10001 })).toBe(10004)
     } finally {
