@@ -182,6 +182,8 @@ export interface GroupReads {
   groupIds(q: {
     type: GroupType | undefined
     after: number
+    /** Groups to skip after `after` (the legacy `Offset` paging). */
+    offset?: number
     limit: number
   }): Promise<{ total: number; groupIds: GroupId[]; next: number | undefined }>
 }

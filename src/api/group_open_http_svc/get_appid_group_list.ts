@@ -15,6 +15,8 @@ export const get_appid_group_list = command({
   request: {
     Limit: f.optional(f.int({ missing: 10004, min: 1, max: MAX_LIMIT })),
     Next: f.optional(f.int({ missing: 10004 })),
+    // [U] TIMPHP-OLD paged with Offset; it counts when Next is absent (§14.5).
+    Offset: f.optional(f.int({ missing: 10004 })),
     // BChatRoom is a type of old SDKs that no group here can have: accepted, and lists nothing.
     GroupType: {
       read: (body, name) =>
@@ -28,6 +30,7 @@ export const get_appid_group_list = command({
       tx.groups.groupIds({
         type,
         after: req.Next ?? 0,
+        offset: req.Next === undefined ? (req.Offset ?? 0) : 0,
         limit: req.Limit ?? MAX_LIMIT,
       }),
     )

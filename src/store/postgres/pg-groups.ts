@@ -306,7 +306,7 @@ export class PgGroups implements GroupStore {
     return this.#state.ownedGroups(userId)
   }
 
-  async groupIds(q: { type: GroupType | undefined; after: number; limit: number }) {
+  async groupIds(q: { type: GroupType | undefined; after: number; offset?: number; limit: number }) {
     return this.#state.groupIds(q)
   }
 

@@ -175,7 +175,7 @@ export class PgMemberState {
     return Object.fromEntries(rows.map((r) => [r.type, r.n]))
   }
 
-  async groupIds(q: { type: GroupType | undefined; after: number; limit: number }) {
+  async groupIds(q: { type: GroupType | undefined; after: number; offset?: number; limit: number }) {
     const type = q.type ?? null
     const total = await this.#db.query<{ n: number }>(
       'SELECT count(*) AS n FROM groups WHERE app_id = $1 AND ($2::text IS NULL OR type = $2)',
@@ -183,8 +183,8 @@ export class PgMemberState {
     )
     const { rows } = await this.#db.query<{ gid: number; group_id: GroupId }>(
       `SELECT gid, group_id FROM groups WHERE app_id = $1 AND ($2::text IS NULL OR type = $2) AND gid > $3
-       ORDER BY gid LIMIT $4`,
-      [this.#app, type, q.after, q.limit + 1],
+       ORDER BY gid LIMIT $4 OFFSET $5`,
+      [this.#app, type, q.after, q.limit + 1, q.offset ?? 0],
     )
     const page = rows.slice(0, q.limit)
     return {

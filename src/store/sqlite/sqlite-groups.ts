@@ -289,7 +289,7 @@ export class SqliteGroups implements GroupStore {
     return this.#state.ownedGroups(userId)
   }
 
-  async groupIds(q: { type: GroupType | undefined; after: number; limit: number }) {
+  async groupIds(q: { type: GroupType | undefined; after: number; offset?: number; limit: number }) {
     return this.#state.groupIds(q)
   }
 

@@ -192,7 +192,7 @@ export class SqliteMemberState {
     return Object.fromEntries(rows.map((r) => [r.type, r.n]))
   }
 
-  groupIds(q: { type: GroupType | undefined; after: number; limit: number }) {
+  groupIds(q: { type: GroupType | undefined; after: number; offset?: number; limit: number }) {
     const total = this.#s
       .get('SELECT count(*) FROM groups WHERE app_id = ? AND (? IS NULL OR type = ?)')
       .pluck()
@@ -200,9 +200,12 @@ export class SqliteMemberState {
     const rows = this.#s
       .get(
         `SELECT gid, group_id FROM groups WHERE app_id = ? AND (? IS NULL OR type = ?) AND gid > ?
-         ORDER BY gid LIMIT ?`,
+         ORDER BY gid LIMIT ? OFFSET ?`,
       )
-      .all(this.#app, ...twice(q.type ?? null), q.after, q.limit + 1) as { gid: number; group_id: GroupId }[]
+      .all(this.#app, ...twice(q.type ?? null), q.after, q.limit + 1, q.offset ?? 0) as {
+      gid: number
+      group_id: GroupId
+    }[]
     const page = rows.slice(0, q.limit)
     return {
       total,

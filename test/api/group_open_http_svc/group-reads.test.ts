@@ -300,6 +300,9 @@ describe('get_appid_group_list', () => {
         Next: 0,
       })
       expect(await ok(fresh, 'get_appid_group_list', {})).toMatchObject({ TotalCount: 3 })
+      const legacy = await ok(fresh, 'get_appid_group_list', { Limit: 1, Offset: 1 })
+      expect(legacy).toMatchObject({ TotalCount: 3, GroupIdList: [{ GroupId: 'ap_2' }] })
+      expect(legacy.Next).toBe(first.Next) // both pages end at ap_2
       expect(await ok(fresh, 'get_appid_group_list', { GroupType: 'BChatRoom' })).toMatchObject({
         TotalCount: 0,
         GroupIdList: [],
