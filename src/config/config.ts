@@ -19,7 +19,16 @@ export interface AppLimits {
   groupReceiptMaxMembers: number
   /** Accounts an app may import (70398 past it); 0 means no limit. */
   maxAccounts: number
+  /**
+   * Messages a second per group, as Tencent's 40 (spec part 2 §22); later ones in the same second
+   * are dropped. 0 turns the limit off (load tests).
+   */
+  groupMsgPerSecond: number
+  /** A dropped message answers success with `MsgDropReason: "MsgFreqCtrl"` (drop) or 10023 (error). */
+  groupFreqCtrlMode: GroupFreqCtrlMode
 }
+
+export type GroupFreqCtrlMode = 'drop' | 'error'
 
 export type TimeoutPolicy = 'deliver' | 'reject'
 
@@ -68,6 +77,12 @@ export interface AppConfig {
    * A type left out answers 10059 on the receipt APIs; AVChatRoom and Community can never be listed.
    */
   groupReceiptTypes: readonly ReceiptCapableType[]
+  /**
+   * Answers also carry the pre-2022 names of the renamed mute fields (`ShutUpUntil` beside
+   * `MuteUntil`, `ShutUpAllMember` beside `MuteAllMember`) for clients that read only those
+   * (spec part 2 §13.3). Requests accept both names either way. Default off.
+   */
+  legacyMuteFieldNames?: boolean
   /**
    * Allows `POST /api/apps/<id>/reset` and `…/fixtures`, which wipe or load the app's data: on for
    * the development app, off unless set for configured apps.
@@ -184,6 +199,8 @@ export const defaultLimits: AppLimits = {
   ratePerSecond: undefined,
   groupReceiptMaxMembers: 200,
   maxAccounts: 0,
+  groupMsgPerSecond: 40,
+  groupFreqCtrlMode: 'drop',
 }
 
 /** Every type that can have read receipts (spec §6.10): Private/Work, Public, ChatRoom/Meeting. */

@@ -111,7 +111,8 @@ async function exportGroup(tx: ReadTx, groupId: GroupId): Promise<FixtureDocumen
       JoinSeq: m.joinSeq,
       JoinTime: m.joinTime,
       ...(ranges.has(m.memberNo) && { ReadSeqs: ranges.get(m.memberNo)! }),
-      ...(m.unread !== undefined && { UnreadMsgNum: m.unread }),
+      // Loading places the read seq so that this many counting messages follow it, as exported.
+      UnreadMsgNum: m.unread,
     })
   }
   const newestFirst = []

@@ -162,8 +162,12 @@ async function loadGroup(tx: Tx, g: FixtureDocument['groups'][number], nowSecond
         m.ReadSeqs.map(([lo, hi]) => ({ lo, hi })),
       )
     }
-    if (m.UnreadMsgNum !== undefined) await tx.groups.setUnread(g.GroupId, m.Member_Account, m.UnreadMsgNum)
   }
   const recalled = g.Messages.filter((m) => m.Recalled === 1).map((m) => m.MsgSeq)
   if (recalled.length > 0) await tx.groups.recall(g.GroupId, recalled)
+  // After the recalls: an unread count is of the messages that count now.
+  for (const m of g.Members) {
+    if (m.UnreadMsgNum !== undefined)
+      await tx.groups.placeReadSeq(g.GroupId, m.Member_Account, m.UnreadMsgNum)
+  }
 }

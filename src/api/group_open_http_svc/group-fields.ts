@@ -8,7 +8,7 @@ import type { AppConfig } from '../../config/config.js'
 import { checkUserId, type UserId } from '../../domain/accounts/user-id.js'
 import { TencentError } from '../../domain/codes.js'
 import { checkGroupId, type GroupId } from '../../domain/groups/group-id.js'
-import { receiptSupport } from '../../domain/groups/group-types.js'
+import { parseGroupType, receiptSupport, type GroupType } from '../../domain/groups/group-types.js'
 import type { Group } from '../../store/groups.js'
 import type { ReadTx } from '../../store/store.js'
 import { f, own, type Field, type Json } from '../fields.js'
@@ -76,3 +76,18 @@ export async function findReceiptGroup(tx: ReadTx, id: GroupId, app: AppConfig):
   }
   return group
 }
+
+/** An optional text field of a group's profile, up to `maxBytes` (10004 beyond). */
+export const text = (maxBytes: number) => f.optional(f.string({ missing: 10004, allowEmpty: true, maxBytes }))
+
+/** create_group's and import_group's `Type`: the REST names and their SDK aliases (spec §6.1). */
+export const groupType: Field<GroupType> = {
+  read(body, name) {
+    const t = parseGroupType(f.string({ missing: 10004 }).read(body, name))
+    if (t === undefined)
+      throw new TencentError(10004, `${name} must be Private, Public, ChatRoom, AVChatRoom or Community`)
+    return t
+  },
+}
+
+export const APPLY_OPTIONS = ['FreeAccess', 'NeedPermission', 'DisableApply']

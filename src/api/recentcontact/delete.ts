@@ -48,7 +48,7 @@ export const deleteConversation = command({
       // leaves this user's history; the admin view (group_msg_get_simple) keeps every message.
       if (await tx.recent.deleteGroup(owner, groupId)) {
         // No unread left in the group, as set_unread_msg_num with 0 does: no read report either.
-        await tx.groups.setUnread(groupId, owner, 0)
+        await tx.groups.placeReadSeq(groupId, owner, 0)
       }
     })
     return {}
