@@ -27,6 +27,7 @@ import { CommitListeners } from '../commit-listeners.js'
 import { SqlInspection, type Dialect, type SqlRunner } from '../sql-inspection.js'
 import { SqlMaintenance } from '../sql-maintenance.js'
 import { PgChangeWatch } from './pg-change-watch.js'
+import { checkout, isClientTimeout, isConnectionLoss, type Checkout } from './pg-connection.js'
 
 /** The query surface concerns use: a pooled client inside a transaction. */
 export interface Queryable {
@@ -44,12 +45,25 @@ export interface PgStoreOptions {
    */
   schema: string
   poolMax: number
-  connectionTimeoutMs: number
+  /** Longest wait for a pooled connection, new or busy, before the call fails. */
+  acquireTimeoutMs: number
+  /**
+   * Server-side bound of one statement and of a transaction left idle; the client gives up on a
+   * server that does not answer at all (frozen) shortly after it.
+   */
+  statementTimeoutMs: number
   idleTimeoutMs: number
 }
 
 const RETRYABLE = new Set(['40001', '40P01'])
 const MAX_ATTEMPTS = 5
+/**
+ * How much longer than the server's statement timeout the client waits for an answer before it
+ * drops the connection: the server's own cancel (57014) normally comes first.
+ */
+const CLIENT_TIMEOUT_MARGIN_MS = 500
+/** /healthz must say 503 within 2 s of the database going away, whatever the timeouts. */
+const CHECK_TIMEOUT_MS = 1500
 
 /**
  * Counters, seqs and times are BIGINT columns; every value receiptd stores is a safe integer, so
@@ -85,32 +99,37 @@ export class PgStore implements Store {
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolMax,
-      connectionTimeoutMillis: options.connectionTimeoutMs,
+      connectionTimeoutMillis: options.acquireTimeoutMs,
       idleTimeoutMillis: options.idleTimeoutMs,
+      // Sent in the startup packet of every connection: no statement and no open transaction can
+      // hold a connection (and its locks) longer than this.
+      statement_timeout: options.statementTimeoutMs,
+      idle_in_transaction_session_timeout: options.statementTimeoutMs,
+      query_timeout: options.statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
       // In the startup packet, so no pooled connection can ever run a query outside the schema.
       options: `-c search_path=${options.schema}`,
       types,
     })
     // Idle clients that lose their server emit here; without a listener the process would crash.
     pool.on('error', () => undefined)
-    let client: pg.PoolClient
+    let c: Checkout
     try {
-      client = await pool.connect()
+      c = await checkout(pool)
     } catch (e) {
       await pool.end().catch(() => undefined)
       throw new StoreUnavailableError(`cannot connect to PostgreSQL: ${(e as Error).message}`)
     }
     try {
-      await migratePostgres(client, options.schema)
+      await migratePostgres(c.client, options.schema)
     } catch (e) {
-      client.release(true)
+      c.release(true)
       await pool.end().catch(() => undefined)
       if (e instanceof MigrationError) throw e
       throw new StoreUnavailableError(
         `cannot prepare schema ${options.schema} in PostgreSQL: ${(e as Error).message}`,
       )
     }
-    client.release()
+    c.release(false)
     return new PgStore(pool, options)
   }
 
@@ -157,53 +176,62 @@ export class PgStore implements Store {
    * and never a serialization failure, so it needs no retry.
    */
   async read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect()
-    let broken = false
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
-      const value = await fn({
-        accounts: new PgAccounts(client, sdkAppId),
-        c2c: new PgC2C(client, sdkAppId),
-        groups: new PgGroups(client, sdkAppId),
-        groupReceipts: new PgGroupReceipts(client, sdkAppId),
-        deliveries: new PgDeliveryLog(client, sdkAppId, { outboxChanged: false }),
-        inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
-      })
-      await client.query('COMMIT')
-      return value
-    } catch (e) {
-      broken = await client.query('ROLLBACK').then(
-        () => false,
-        () => true,
-      )
-      throw e
-    } finally {
-      client.release(broken)
+    for (let reconnected = false; ; reconnected = true) {
+      const c = await checkout(this.#pool)
+      try {
+        await c.client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+        const value = await fn({
+          accounts: new PgAccounts(c.client, sdkAppId),
+          c2c: new PgC2C(c.client, sdkAppId),
+          groups: new PgGroups(c.client, sdkAppId),
+          groupReceipts: new PgGroupReceipts(c.client, sdkAppId),
+          deliveries: new PgDeliveryLog(c.client, sdkAppId, { outboxChanged: false }),
+          inspection: new SqlInspection(pgRunner(c.client), sdkAppId, PG_DIALECT),
+        })
+        await c.client.query('COMMIT')
+        c.release(false)
+        return value
+      } catch (e) {
+        const dead = c.lost !== undefined || isConnectionLoss(e)
+        c.release(dead || isClientTimeout(e) || !(await rollback(c)))
+        // A read changes nothing, so one that lost its connection is simply asked again.
+        if (dead && !reconnected) continue
+        throw e
+      }
     }
   }
 
-  /** BEGIN … COMMIT around `fn` on a pooled connection, the whole of it retried on a deadlock. */
+  /**
+   * BEGIN … COMMIT around `fn` on a pooled connection. The whole of it is retried on a deadlock or
+   * serialization failure, and once on a fresh connection when the connection died before COMMIT
+   * was sent (the server then rolled it back, so running it again cannot apply it twice). A
+   * connection lost during COMMIT leaves the outcome unknown: that error reaches the caller.
+   */
   async #inTransaction<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
+    let reconnected = false
     for (let attempt = 1; ; attempt++) {
-      const client = await this.#pool.connect()
-      let broken = false
+      const c = await checkout(this.#pool)
+      let commitSent = false
       try {
         const began = performance.now()
-        await client.query('BEGIN')
-        const result = await fn(client)
-        await client.query('COMMIT')
+        await c.client.query('BEGIN')
+        const result = await fn(c.client)
+        commitSent = true
+        await c.client.query('COMMIT')
+        c.release(false)
         this.#observer?.batch(1, (performance.now() - began) / 1000)
         return result
       } catch (e) {
+        const dead = c.lost !== undefined || isConnectionLoss(e)
         // A connection that cannot even roll back is broken: it leaves the pool instead of returning.
-        broken = await client.query('ROLLBACK').then(
-          () => false,
-          () => true,
-        )
+        c.release(dead || isClientTimeout(e) || !(await rollback(c)))
+        if (dead) {
+          if (commitSent || reconnected) throw e
+          reconnected = true
+          continue
+        }
         const code = (e as { code?: string }).code
         if (code === undefined || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw e
-      } finally {
-        client.release(broken)
       }
     }
   }
@@ -250,8 +278,23 @@ export class PgStore implements Store {
     this.#observer = observer
   }
 
+  /**
+   * `SELECT 1` within CHECK_TIMEOUT_MS: a frozen server, or a pool whose every connection waits on
+   * one, answers nothing, and /healthz must still say so quickly.
+   */
   async check(): Promise<void> {
-    await this.#pool.query('SELECT 1')
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`PostgreSQL did not answer within ${CHECK_TIMEOUT_MS} ms`)),
+        CHECK_TIMEOUT_MS,
+      )
+    })
+    try {
+      await Promise.race([this.#pool.query('SELECT 1'), late])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   async close(): Promise<void> {
@@ -266,6 +309,15 @@ const PG_DIALECT: Dialect = {
   forUpdate: ' FOR UPDATE',
   // Kept as JSON text: a TEXT column cannot hold U+0000, its JSON escape can (0003_groups.sql).
   groupCloudCustomData: (stored) => JSON.parse(stored) as string,
+}
+
+/** ROLLBACK after a failure; false when the connection could not even do that. */
+async function rollback(c: Checkout): Promise<boolean> {
+  if (c.lost !== undefined) return false
+  return c.client.query('ROLLBACK').then(
+    () => true,
+    () => false,
+  )
 }
 
 function pgRunner(db: Queryable): SqlRunner {
