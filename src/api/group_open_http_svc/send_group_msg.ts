@@ -13,7 +13,7 @@ import { checkMsgBody, contentHash } from '../../domain/groups/message-rules.js'
 import { groupEvents } from '../../webhooks/group-events.js'
 import { command } from '../command.js'
 import { f, own, type Field, type Json } from '../fields.js'
-import { findGroup, groupId, listUserId } from './group-fields.js'
+import { findGroup, groupId, listUserId, lockGroup } from './group-fields.js'
 
 const flag = f.optional(f.int({ missing: 10004, min: 0, max: 1 }))
 const msgBody: Field<Json> = {
@@ -101,7 +101,8 @@ export const send_group_msg = command({
     const notify = !forbid.includes('ForbidAfterSendMsgCallback')
     const bodyHash = contentHash(req.MsgBody)
     return transaction(async (tx) => {
-      const group = await findGroup(tx, req.GroupId)
+      // Locked first: the membership and duplicate checks below hold until the send commits.
+      const group = await lockGroup(tx, req.GroupId)
       const gid = req.GroupId
       // [U] Admins may speak in any group; anyone else must be a member (10007).
       if (!app.admins.includes(sender) && !(await tx.groups.members(gid, [sender])).has(sender)) {

@@ -6,7 +6,7 @@ import { TencentError } from '../../domain/codes.js'
 import { hasUnreadCounts } from '../../domain/groups/group-types.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
-import { findGroup, groupId } from './group-fields.js'
+import { lockGroup, groupId } from './group-fields.js'
 
 export const set_unread_msg_num = command({
   service: 'group_open_http_svc',
@@ -19,7 +19,7 @@ export const set_unread_msg_num = command({
   },
   async run(req, { transaction }) {
     await transaction(async (tx) => {
-      const group = await findGroup(tx, req.GroupId)
+      const group = await lockGroup(tx, req.GroupId)
       if (!hasUnreadCounts(group.type)) return
       const unread = Math.min(req.UnreadMsgNum, group.lastSeq)
       // [U] A Member_Account that is not a member: 10007, as for the other member-scoped calls.

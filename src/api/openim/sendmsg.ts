@@ -85,7 +85,9 @@ export const sendmsg = command({
       if (!known.has(from)) throw new TencentError(90008)
       if (!known.has(to)) throw new TencentError(90012)
       // [U] A repeat in the same second with the same MsgRandom is the same message (spec §4.2):
-      // it is answered with the first one's key and delivered once.
+      // it is answered with the first one's key and delivered once. The lock keeps a concurrent
+      // repeat from being stored between this look and the insert.
+      await tx.c2c.lockConversations(from, [to])
       const first = await tx.c2c.findSameSecond(from, to, sent.msgRandom, msgTime)
       if (first !== undefined) return { MsgTime: msgTime, MsgKey: first }
       let unread: number
