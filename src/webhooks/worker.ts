@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto'
 import { MAX_RETRY_BACKOFF_MS, type AppConfig, type CallbackConfig } from '../config/config.js'
 import type { Clock } from '../domain/clock.js'
 import type { Log } from '../log.js'
-import type { AfterAttempt, ClaimedEvent, DeliveryQueue } from '../store/deliveries.js'
+import type { AfterAttempt, Attempt, ClaimedEvent, DeliveryQueue } from '../store/deliveries.js'
 import type { AfterEventCommand } from './events.js'
 import type { CallbackHttp, PostOutcome } from './http-client.js'
 import { defaultPace, Pace, type PaceOptions } from './pace.js'
@@ -45,6 +45,9 @@ export interface DispatcherOptions {
   /** Told about every attempt made (the metrics). */
   onAttempt?: (command: AfterEventCommand, outcome: 'delivered' | 'retry' | 'failed', seconds: number) => void
 }
+
+/** Longest wait between tries to record an attempt while the store is away. */
+const RECORD_RETRY_MAX_MS = 1000
 
 /** [U] Small enough that one batch is about a millisecond of store work. */
 const defaultSweep = { intervalMs: 1000, batch: 200 }
@@ -200,8 +203,7 @@ export class Dispatcher {
         : tries > cb.retries
           ? { status: 'failed', nowMs }
           : { status: 'pending', nextAttemptMs: nowMs + backoffMs(cb, tries) }
-    await this.#o.queue.record(
-      this.owner,
+    await this.#record(
       e,
       {
         startedMs,
@@ -219,6 +221,25 @@ export class Dispatcher {
         { event: e.id, command: e.command, tries, error: out.error },
         'webhook delivery failed',
       )
+    }
+  }
+
+  /**
+   * Records an attempt that was made. While the store is away (a database restart or failover) it
+   * is tried again until it succeeds or the dispatcher stops: the event's lease still holds, so
+   * nobody sends it meanwhile, and once recorded it is not sent a second time.
+   */
+  async #record(e: ClaimedEvent, attempt: Attempt, next: AfterAttempt): Promise<void> {
+    for (let waitMs = 100; ; waitMs = Math.min(waitMs * 2, RECORD_RETRY_MAX_MS)) {
+      try {
+        await this.#o.queue.record(this.owner, e, attempt, next)
+        return
+      } catch (err) {
+        if (this.#stopped) throw err
+        if (waitMs === 100)
+          this.#o.log.warn({ err, event: e.id }, 'webhook attempt not recorded yet; retrying')
+        await new Promise((r) => setTimeout(r, waitMs))
+      }
     }
   }
 

@@ -112,24 +112,31 @@ export class PgStore implements Store {
     })
     // Idle clients that lose their server emit here; without a listener the process would crash.
     pool.on('error', () => undefined)
-    let c: Checkout
+    // Migrations run on a connection of their own, without the request timeouts: a migration may
+    // take long on a large table, and so may waiting for another instance's.
+    const migrator = new pg.Client({
+      connectionString: options.url,
+      connectionTimeoutMillis: options.acquireTimeoutMs,
+      types,
+    })
+    migrator.on('error', () => undefined)
     try {
-      c = await checkout(pool)
+      await migrator.connect()
     } catch (e) {
       await pool.end().catch(() => undefined)
       throw new StoreUnavailableError(`cannot connect to PostgreSQL: ${(e as Error).message}`)
     }
     try {
-      await migratePostgres(c.client, options.schema)
+      await migratePostgres(migrator, options.schema)
     } catch (e) {
-      c.release(true)
       await pool.end().catch(() => undefined)
       if (e instanceof MigrationError) throw e
       throw new StoreUnavailableError(
         `cannot prepare schema ${options.schema} in PostgreSQL: ${(e as Error).message}`,
       )
+    } finally {
+      await migrator.end().catch(() => undefined)
     }
-    c.release(false)
     return new PgStore(pool, options)
   }
 
