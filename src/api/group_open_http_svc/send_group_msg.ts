@@ -10,6 +10,8 @@ import { TencentError } from '../../domain/codes.js'
 import { receiptSupport } from '../../domain/groups/group-types.js'
 import * as L from '../../domain/groups/limits.js'
 import { checkMsgBody, contentHash } from '../../domain/groups/message-rules.js'
+import type { Group } from '../../store/groups.js'
+import type { ReadTx } from '../../store/store.js'
 import { groupEvents } from '../../webhooks/group-events.js'
 import { command } from '../command.js'
 import { f, own, type Field, type Json } from '../fields.js'
@@ -57,7 +59,7 @@ export const send_group_msg = command({
     ),
     NeedReadReceipt: flag,
   },
-  async run(req, { app, caller, clock, transaction, webhooks }) {
+  async run(req, { app, caller, clock, read, transaction, webhooks }) {
     if (Buffer.byteLength(JSON.stringify(req.MsgBody)) > L.MAX_GROUP_MSG_BODY_BYTES)
       throw new TencentError(80002)
     const onlineOnly = req.OnlineOnlyFlag === 1
@@ -73,37 +75,15 @@ export const send_group_msg = command({
     if (targets.length > 0 && wantsReceipt)
       throw new TencentError(10004, 'targeted messages cannot have read receipts')
     const sender = req.From_Account ?? (caller as UserId)
+    const gid = req.GroupId
     const forbid = req.ForbidCallbackControl ?? []
     const skipBefore = forbid.includes('ForbidBeforeSendMsgCallback')
-    let msgBody = req.MsgBody
-    let cloudCustomData = req.CloudCustomData
-    if (!skipBefore && webhooks.asks('Group.CallbackBeforeSendMsg')) {
-      // Asked before the transaction, which never waits on the network; the type needs one read.
-      const group = await transaction((tx) => findGroup(tx, req.GroupId))
-      const decision = await webhooks.beforeSend('Group.CallbackBeforeSendMsg', {
-        GroupId: group.groupId,
-        Type: group.type,
-        From_Account: sender,
-        Operator_Account: caller,
-        Random: req.Random,
-        OnlineOnlyFlag: onlineOnly ? 1 : 0,
-        MsgBody: req.MsgBody as unknown[],
-        ...(req.CloudCustomData !== undefined && { CloudCustomData: req.CloudCustomData }),
-        EventTime: clock.nowMs(),
-      })
-      if (decision.action === 'reject') throw decision.error
-      // [U] ErrorCode 2: the sender is told it worked; nothing is stored, so no MsgSeq is used.
-      if (decision.action === 'drop') return { MsgTime: clock.nowSeconds(), MsgSeq: 0, MsgDropReason: '' }
-      // [U] The app's replacement body is stored as given: it is the app backend's own data.
-      msgBody = decision.MsgBody as Json
-      cloudCustomData = decision.CloudCustomData
-    }
-    const notify = !forbid.includes('ForbidAfterSendMsgCallback')
     const bodyHash = contentHash(req.MsgBody)
-    return transaction(async (tx) => {
-      // Locked first: the membership and duplicate checks below hold until the send commits.
-      const group = await lockGroup(tx, req.GroupId)
-      const gid = req.GroupId
+    /**
+     * Everything that can refuse the send or make it a repeat: run on a snapshot before the app is
+     * asked (design.md decision 15), and again under the group lock in the transaction.
+     */
+    const check = async (tx: ReadTx, group: Group) => {
       // [U] Admins may speak in any group; anyone else must be a member (10007).
       if (!app.admins.includes(sender) && !(await tx.groups.members(gid, [sender])).has(sender)) {
         throw new TencentError(10007, `${sender} is not a member of the group`)
@@ -111,18 +91,61 @@ export const send_group_msg = command({
       if (targets.length > 0 && (await tx.groups.members(gid, targets)).size !== targets.length) {
         throw new TencentError(10004, 'every To_Account must be a member of the group')
       }
-      const now = clock.nowSeconds()
       const dup = await tx.groups.findDuplicate(gid, {
         sender,
         random: req.Random,
         bodyHash,
-        sinceTime: now - L.DUPLICATE_WINDOW_SECONDS,
+        sinceTime: clock.nowSeconds() - L.DUPLICATE_WINDOW_SECONDS,
       })
       // [U] A duplicate is dropped; the caller gets the first send's seq and time, as a retry would want.
-      if (dup !== undefined) return { MsgTime: dup.time, MsgSeq: dup.seq, MsgDropReason: '' }
+      if (dup !== undefined) return { dup, receipt: false }
       // [U] In a type without receipts (never, or switched off) the flag is dropped; the receipt APIs answer.
       const receipt = wantsReceipt && receiptSupport(group.type, app.groupReceiptTypes) === 'on'
       if (receipt && group.memberCount > app.limits.groupReceiptMaxMembers) throw new TencentError(10060)
+      return { dup: undefined, receipt }
+    }
+    const repeat = (dup: { seq: number; time: number }) => ({
+      MsgTime: dup.time,
+      MsgSeq: dup.seq,
+      MsgDropReason: '',
+    })
+    let msgBody = req.MsgBody
+    let cloudCustomData = req.CloudCustomData
+    if (!skipBefore && webhooks.asks('Group.CallbackBeforeSendMsg')) {
+      const seen = await read(async (tx) => {
+        const group = await findGroup(tx, gid)
+        return { group, ...(await check(tx, group)) }
+      })
+      if (seen.dup !== undefined) return repeat(seen.dup)
+      // Asked before the transaction: a transaction never waits on the network.
+      const decision = await webhooks.beforeSend('Group.CallbackBeforeSendMsg', {
+        GroupId: seen.group.groupId,
+        Type: seen.group.type,
+        From_Account: sender,
+        Operator_Account: caller,
+        Random: req.Random,
+        OnlineOnlyFlag: onlineOnly ? 1 : 0,
+        MsgBody: req.MsgBody as unknown[],
+        // As in the after-send body (spec §7.7): "" when the message has none.
+        CloudCustomData: req.CloudCustomData ?? '',
+        EventTime: clock.nowMs(),
+      })
+      if (decision.action === 'reject') throw decision.error
+      // [U] ErrorCode 2: the sender is told it worked; nothing is stored, so no MsgSeq is used.
+      if (decision.action === 'drop') return { MsgTime: clock.nowSeconds(), MsgSeq: 0, MsgDropReason: '' }
+      // [U] The app's replacement body is stored as given: it is the app backend's own data.
+      msgBody = decision.MsgBody as Json
+      // The "" the app was shown for none stays none.
+      const unchanged = decision.CloudCustomData === '' && req.CloudCustomData === undefined
+      cloudCustomData = unchanged ? undefined : decision.CloudCustomData
+    }
+    const notify = !forbid.includes('ForbidAfterSendMsgCallback')
+    return transaction(async (tx) => {
+      // Locked first: the checks hold until the send commits.
+      const group = await lockGroup(tx, gid)
+      const { dup, receipt } = await check(tx, group)
+      if (dup !== undefined) return repeat(dup)
+      const now = clock.nowSeconds()
       const { seq } = await tx.groups.appendMessage(gid, {
         sender,
         random: req.Random,
