@@ -46,6 +46,9 @@ export interface DispatcherOptions {
   onAttempt?: (command: AfterEventCommand, outcome: 'delivered' | 'retry' | 'failed', seconds: number) => void
 }
 
+/** While claims keep failing, how often it is logged. */
+const CLAIM_FAILURE_LOG_MS = 10_000
+
 /** Longest wait between tries to record an attempt while the store is away. */
 const RECORD_RETRY_MAX_MS = 1000
 
@@ -63,6 +66,11 @@ export class Dispatcher {
   readonly #apps: Map<number, AppConfig>
   readonly #inFlight = new Map<number, { abort: AbortController; done: Promise<void> }>()
   #pumping = false
+  /** Claims failed in a row, and when that was last logged. */
+  #claimFailures = 0
+  #claimLoggedMs = 0
+  /** A claim failed: it may still have leased events (committed after its answer was lost). */
+  #unsureOfLeases = false
   #again = false
   #stopped = true
   #poll: NodeJS.Timeout | undefined
@@ -135,6 +143,10 @@ export class Dispatcher {
   async #pump(): Promise<void> {
     this.#pumping = true
     try {
+      if (this.#unsureOfLeases) {
+        await this.#o.queue.releaseOthers(this.owner, [...this.#inFlight.keys()])
+        this.#unsureOfLeases = false
+      }
       do {
         this.#again = false
         while (!this.#stopped && this.#inFlight.size < this.#o.concurrency) {
@@ -156,9 +168,22 @@ export class Dispatcher {
           if (events.length < limit) break
         }
       } while (this.#again && !this.#stopped)
+      if (this.#claimFailures > 0) {
+        this.#o.log.info({ failures: this.#claimFailures }, 'webhook dispatcher claims events again')
+        this.#claimFailures = 0
+      }
     } catch (e) {
-      // The store failed (closing, disk full): the poll tries again.
-      this.#o.log.error({ err: e }, 'webhook dispatcher could not claim events')
+      // The store failed (database away, closing, disk full): the poll tries again. Logged on the
+      // first failure and then once per interval, not on every poll of an outage.
+      this.#unsureOfLeases = true
+      const nowMs = this.#o.clock.nowMs()
+      if (this.#claimFailures++ === 0 || nowMs - this.#claimLoggedMs >= CLAIM_FAILURE_LOG_MS) {
+        this.#claimLoggedMs = nowMs
+        this.#o.log.error(
+          { err: e, failures: this.#claimFailures },
+          'webhook dispatcher could not claim events',
+        )
+      }
     } finally {
       this.#pumping = false
     }

@@ -15,8 +15,23 @@ export interface Checkout {
   release(destroy: boolean): void
 }
 
-export async function checkout(pool: pg.Pool): Promise<Checkout> {
-  const client = await pool.connect()
+/**
+ * A client from the pool, listening for errors from the moment it is handed out. The callback
+ * form matters: the pool stops listening before it hands a client over, and a promise would give
+ * it to us a microtask later, after the rest of the network chunk that made it ready has been
+ * parsed; a FATAL right behind that ReadyForQuery (a backend terminated as it connected) would
+ * then be emitted with no listener.
+ */
+export function checkout(pool: pg.Pool): Promise<Checkout> {
+  return new Promise((resolve, reject) => {
+    pool.connect((err, client) => {
+      if (err !== undefined && err !== null) return reject(err)
+      resolve(listening(client!))
+    })
+  })
+}
+
+function listening(client: pg.PoolClient): Checkout {
   let lost: Error | undefined
   const onError = (e: Error) => {
     lost ??= e

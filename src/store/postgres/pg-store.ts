@@ -1,9 +1,11 @@
 /**
  * The PostgreSQL store, for several receiptd instances sharing one database. Each transaction()
  * runs on a pooled connection between BEGIN and COMMIT; concerns keep counters with atomic
- * `x = x + d` updates and take row locks where a read decides a write, so concurrent instances
- * lose no update. A deadlock or serialization failure is retried a few times with the whole
- * function, which is why `fn` must do nothing but store calls.
+ * `x = x + d` updates and take a lock first where a read decides a write, so concurrent instances
+ * lose no update and break no limit. A transaction may run more than once (`pg-transaction.ts`),
+ * which is why `fn` must do nothing but store calls. No database fault ends the process: every
+ * connection listens for errors, and every statement, open transaction and wait for a connection
+ * is bounded by the configured timeouts.
  */
 import pg from 'pg'
 import {
@@ -27,15 +29,9 @@ import { CommitListeners } from '../commit-listeners.js'
 import { SqlInspection, type Dialect, type SqlRunner } from '../sql-inspection.js'
 import { SqlMaintenance } from '../sql-maintenance.js'
 import { PgChangeWatch } from './pg-change-watch.js'
-import { checkout, isClientTimeout, isConnectionLoss, type Checkout } from './pg-connection.js'
+import { runReadOnly, runTransaction, type Queryable } from './pg-transaction.js'
 
-/** The query surface concerns use: a pooled client inside a transaction. */
-export interface Queryable {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
-    text: string,
-    params?: unknown[],
-  ): Promise<pg.QueryResult<R>>
-}
+export type { Queryable }
 
 export interface PgStoreOptions {
   url: string
@@ -55,8 +51,6 @@ export interface PgStoreOptions {
   idleTimeoutMs: number
 }
 
-const RETRYABLE = new Set(['40001', '40P01'])
-const MAX_ATTEMPTS = 5
 /**
  * How much longer than the server's statement timeout the client waits for an answer before it
  * drops the connection: the server's own cancel (57014) normally comes first.
@@ -182,65 +176,22 @@ export class PgStore implements Store {
    * A read-only REPEATABLE READ transaction: one snapshot for every statement of `fn`, no row locks,
    * and never a serialization failure, so it needs no retry.
    */
-  async read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>): Promise<T> {
-    for (let reconnected = false; ; reconnected = true) {
-      const c = await checkout(this.#pool)
-      try {
-        await c.client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
-        const value = await fn({
-          accounts: new PgAccounts(c.client, sdkAppId),
-          c2c: new PgC2C(c.client, sdkAppId),
-          groups: new PgGroups(c.client, sdkAppId),
-          groupReceipts: new PgGroupReceipts(c.client, sdkAppId),
-          deliveries: new PgDeliveryLog(c.client, sdkAppId, { outboxChanged: false }),
-          inspection: new SqlInspection(pgRunner(c.client), sdkAppId, PG_DIALECT),
-        })
-        await c.client.query('COMMIT')
-        c.release(false)
-        return value
-      } catch (e) {
-        const dead = c.lost !== undefined || isConnectionLoss(e)
-        c.release(dead || isClientTimeout(e) || !(await rollback(c)))
-        // A read changes nothing, so one that lost its connection is simply asked again.
-        if (dead && !reconnected) continue
-        throw e
-      }
-    }
+  read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>): Promise<T> {
+    return runReadOnly(this.#pool, (client) =>
+      fn({
+        accounts: new PgAccounts(client, sdkAppId),
+        c2c: new PgC2C(client, sdkAppId),
+        groups: new PgGroups(client, sdkAppId),
+        groupReceipts: new PgGroupReceipts(client, sdkAppId),
+        deliveries: new PgDeliveryLog(client, sdkAppId, { outboxChanged: false }),
+        inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
+      }),
+    )
   }
 
-  /**
-   * BEGIN … COMMIT around `fn` on a pooled connection. The whole of it is retried on a deadlock or
-   * serialization failure, and once on a fresh connection when the connection died before COMMIT
-   * was sent (the server then rolled it back, so running it again cannot apply it twice). A
-   * connection lost during COMMIT leaves the outcome unknown: that error reaches the caller.
-   */
-  async #inTransaction<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
-    let reconnected = false
-    for (let attempt = 1; ; attempt++) {
-      const c = await checkout(this.#pool)
-      let commitSent = false
-      try {
-        const began = performance.now()
-        await c.client.query('BEGIN')
-        const result = await fn(c.client)
-        commitSent = true
-        await c.client.query('COMMIT')
-        c.release(false)
-        this.#observer?.batch(1, (performance.now() - began) / 1000)
-        return result
-      } catch (e) {
-        const dead = c.lost !== undefined || isConnectionLoss(e)
-        // A connection that cannot even roll back is broken: it leaves the pool instead of returning.
-        c.release(dead || isClientTimeout(e) || !(await rollback(c)))
-        if (dead) {
-          if (commitSent || reconnected) throw e
-          reconnected = true
-          continue
-        }
-        const code = (e as { code?: string }).code
-        if (code === undefined || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw e
-      }
-    }
+  /** BEGIN … COMMIT around `fn`, retried as `runTransaction` says; every commit is observed. */
+  #inTransaction<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
+    return runTransaction(this.#pool, fn, (seconds) => this.#observer?.batch(1, seconds))
   }
 
   async resetApp(sdkAppId: number): Promise<void> {
@@ -316,15 +267,6 @@ const PG_DIALECT: Dialect = {
   forUpdate: ' FOR UPDATE',
   // Kept as JSON text: a TEXT column cannot hold U+0000, its JSON escape can (0003_groups.sql).
   groupCloudCustomData: (stored) => JSON.parse(stored) as string,
-}
-
-/** ROLLBACK after a failure; false when the connection could not even do that. */
-async function rollback(c: Checkout): Promise<boolean> {
-  if (c.lost !== undefined) return false
-  return c.client.query('ROLLBACK').then(
-    () => true,
-    () => false,
-  )
 }
 
 function pgRunner(db: Queryable): SqlRunner {
