@@ -111,8 +111,16 @@ export interface PostgresConfig {
   schema: string
   /** Connections per instance; each transaction holds one for its few round trips. */
   poolMax: number
-  /** How long to wait for a connection (new or from a busy pool) before the call fails. */
-  connectionTimeoutMs: number
+  /**
+   * How long a request waits for a connection (new, or from a busy pool) before it fails with the
+   * service's internal-error code. `connectionTimeoutMs`, its older name, is still read.
+   */
+  acquireTimeoutMs: number
+  /**
+   * Server-side `statement_timeout` and `idle_in_transaction_session_timeout` of every connection;
+   * a server that does not answer at all (frozen) is given up on half a second after it.
+   */
+  statementTimeoutMs: number
   /** An idle pooled connection is closed after this long; 0 keeps it. */
   idleTimeoutMs: number
 }
@@ -220,7 +228,13 @@ export const defaults: Omit<Config, 'apps' | 'configFile' | 'devApp'> = {
     memory: false,
     durability: 'default',
     databaseUrl: undefined,
-    postgres: { schema: 'public', poolMax: 10, connectionTimeoutMs: 5_000, idleTimeoutMs: 30_000 },
+    postgres: {
+      schema: 'public',
+      poolMax: 10,
+      acquireTimeoutMs: 5_000,
+      statementTimeoutMs: 5_000,
+      idleTimeoutMs: 30_000,
+    },
   },
   redis: { url: undefined },
   webhooks: { leaseMs: 60_000, pollIntervalMs: 1000, retentionHours: 72 },

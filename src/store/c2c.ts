@@ -60,6 +60,12 @@ export interface C2CStore extends C2CReads {
    * conversation, the recipient's conversation and total counters go up by one.
    */
   addMessage(message: NewMessage): Promise<AddOutcome>
+  /**
+   * Until commit, keeps every other transaction that locks one of these conversations (`user` with
+   * each of `peers`) waiting here, so a duplicate looked for after it (`findSameSecond`) cannot be
+   * stored by another send meanwhile (spec §4.2).
+   */
+  lockConversations(user: UserId, peers: readonly UserId[]): Promise<void>
   /** Marks a message recalled; an unread counted message leaves the recipient's counters. */
   withdraw(from: UserId, to: UserId, msgKey: MsgKey): Promise<WithdrawOutcome>
   /**

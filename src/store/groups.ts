@@ -189,6 +189,12 @@ export interface GroupReads {
 }
 
 export interface GroupStore extends GroupReads {
+  /**
+   * The group, locked until commit: membership changes, sends and destruction of it wait, so every
+   * check read after it (existence, members, member count, duplicates) still holds when the
+   * write that follows commits. A command whose check decides a write on a group starts here.
+   */
+  lock(groupId: GroupId): Promise<Group | undefined>
   /** Creates the group with its first members (join seq 0); `taken` with the holder's owner when the id is in use. */
   createGroup(
     group: NewGroup,

@@ -104,7 +104,8 @@ export const groupEvents = {
         MsgTime: e.time,
         OnlineOnlyFlag: e.onlineOnly ? 1 : 0,
         MsgBody: e.body,
-        ...(e.cloudCustomData === undefined ? {} : { CloudCustomData: e.cloudCustomData }),
+        // Spec §7.7 lists it, as §7.4 does for C2C: "" when the message has none.
+        CloudCustomData: e.cloudCustomData ?? '',
       },
       ms,
     ),

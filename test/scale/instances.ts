@@ -37,6 +37,8 @@ export interface InstanceOptions {
   callback?: Record<string, unknown>
   /** The `webhooks` section: the dispatcher's lease and poll interval. */
   webhooks?: Record<string, unknown>
+  /** More `store.postgres` settings (timeouts, pool). */
+  postgres?: Record<string, unknown>
 }
 
 /** Starts `count` instances at once (they race to migrate the schema) and waits until all answer. */
@@ -58,7 +60,7 @@ export async function startInstances(
   writeFileSync(
     config,
     JSON.stringify({
-      store: { postgres: { schema, poolMax: 5 } },
+      store: { postgres: { schema, poolMax: 5, ...options.postgres } },
       ...(options.webhooks && { webhooks: options.webhooks }),
       apps: [{ ...app, ...(options.callback && { callback: options.callback }) }],
     }),

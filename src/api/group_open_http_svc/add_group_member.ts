@@ -10,7 +10,7 @@ import { MAX_ADD_MEMBERS } from '../../domain/groups/limits.js'
 import { groupEvents } from '../../webhooks/group-events.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
-import { findGroup, groupId, memberItem } from './group-fields.js'
+import { lockGroup, groupId, memberItem } from './group-fields.js'
 
 export const add_group_member = command({
   service: 'group_open_http_svc',
@@ -27,7 +27,7 @@ export const add_group_member = command({
   async run(req, { caller, clock, transaction }) {
     const wanted = req.MemberList.map((m) => m.userId)
     const result = await transaction(async (tx) => {
-      const group = await findGroup(tx, req.GroupId)
+      const group = await lockGroup(tx, req.GroupId)
       if (group.type === 'AVChatRoom') throw new TencentError(10007, 'AVChatRoom members join by themselves')
       const known = await tx.accounts.existing(wanted)
       const before = await tx.groups.members(req.GroupId, wanted)

@@ -2,7 +2,7 @@
 import { TencentError } from '../../domain/codes.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
-import { findGroup, groupId } from './group-fields.js'
+import { lockGroup, groupId } from './group-fields.js'
 
 export const change_group_owner = command({
   service: 'group_open_http_svc',
@@ -15,7 +15,7 @@ export const change_group_owner = command({
   },
   async run(req, { clock, transaction }) {
     await transaction(async (tx) => {
-      const group = await findGroup(tx, req.GroupId)
+      const group = await lockGroup(tx, req.GroupId)
       if (group.type === 'AVChatRoom')
         throw new TencentError(10007, 'AVChatRoom groups have no owner to change')
       // [U] The owner already: success, nothing changes.

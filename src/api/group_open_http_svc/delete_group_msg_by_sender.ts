@@ -4,7 +4,7 @@
  */
 import { command } from '../command.js'
 import { f } from '../fields.js'
-import { findGroup, groupId } from './group-fields.js'
+import { lockGroup, groupId } from './group-fields.js'
 
 const WINDOW = 1000
 
@@ -15,7 +15,7 @@ export const delete_group_msg_by_sender = command({
   request: { GroupId: groupId(), Sender_Account: f.userId({ missing: 10004 }) },
   async run(req, { transaction }) {
     await transaction(async (tx) => {
-      const group = await findGroup(tx, req.GroupId)
+      const group = await lockGroup(tx, req.GroupId)
       // AVChatRoom keeps no history: nothing to do, no error (§15.5).
       if (group.type === 'AVChatRoom') return
       const seqs = await tx.groups.seqsBySender(req.GroupId, req.Sender_Account, WINDOW)

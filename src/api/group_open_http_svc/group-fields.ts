@@ -10,7 +10,7 @@ import { TencentError } from '../../domain/codes.js'
 import { checkGroupId, type GroupId } from '../../domain/groups/group-id.js'
 import { parseGroupType, receiptSupport, type GroupType } from '../../domain/groups/group-types.js'
 import type { Group } from '../../store/groups.js'
-import type { ReadTx } from '../../store/store.js'
+import type { ReadTx, Tx } from '../../store/store.js'
 import { f, own, type Field, type Json } from '../fields.js'
 
 /** [U] A GroupId that is not a string is a bad parameter (10004); a malformed string is 10015. */
@@ -62,6 +62,16 @@ export function memberItem(item: Json, at: string): { userId: UserId; admin: boo
 
 export async function findGroup(tx: ReadTx, id: GroupId): Promise<Group> {
   const group = await tx.groups.find(id)
+  if (group === undefined) throw new TencentError(10010)
+  return group
+}
+
+/**
+ * The group, locked until the transaction commits (`GroupStore.lock`): for commands whose checks
+ * (existence, owner, members, member count, duplicates) decide a write.
+ */
+export async function lockGroup(tx: Tx, id: GroupId): Promise<Group> {
+  const group = await tx.groups.lock(id)
   if (group === undefined) throw new TencentError(10010)
   return group
 }

@@ -9,7 +9,7 @@ import { TencentError } from '../../domain/codes.js'
 import { hasUnreadCounts } from '../../domain/groups/group-types.js'
 import { command } from '../command.js'
 import { f, own, type Json, type JsonObject } from '../fields.js'
-import { findGroup, groupId, memberItem } from './group-fields.js'
+import { lockGroup, groupId, memberItem } from './group-fields.js'
 
 const MAX_MEMBERS = 300
 
@@ -47,7 +47,7 @@ export const import_group_member = command({
   async run(req, { clock, transaction }) {
     const now = clock.nowSeconds()
     const MemberList = await transaction(async (tx) => {
-      const group = await findGroup(tx, req.GroupId)
+      const group = await lockGroup(tx, req.GroupId)
       if (group.type === 'AVChatRoom')
         throw new TencentError(10007, 'AVChatRoom groups cannot import members')
       const known = await tx.accounts.existing(req.MemberList.map((m) => m.userId))

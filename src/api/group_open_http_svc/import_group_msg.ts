@@ -10,7 +10,7 @@ import * as L from '../../domain/groups/limits.js'
 import { checkMsgBody, contentHash } from '../../domain/groups/message-rules.js'
 import { command } from '../command.js'
 import { f, own, type Json, type JsonObject } from '../fields.js'
-import { findGroup, groupId, listUserId } from './group-fields.js'
+import { lockGroup, groupId, listUserId } from './group-fields.js'
 
 /** [U] Doc conflict, 7 or 20 a call (§16.2): the larger, so a client written for either works. */
 const MAX_MESSAGES = 20
@@ -58,7 +58,7 @@ export const import_group_msg = command({
   async run(req, { clock, transaction }) {
     const now = clock.nowSeconds()
     const ImportMsgResult = await transaction(async (tx) => {
-      const group = await findGroup(tx, req.GroupId)
+      const group = await lockGroup(tx, req.GroupId)
       if (group.type === 'AVChatRoom')
         throw new TencentError(10007, 'AVChatRoom groups have no history to import')
       const known = await tx.accounts.existing(req.MsgList.map((m) => m.from))

@@ -10,7 +10,7 @@ import type { GroupChange } from '../../store/groups.js'
 import { groupEvents } from '../../webhooks/group-events.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
-import { APPLY_OPTIONS, findGroup, groupId, text } from './group-fields.js'
+import { APPLY_OPTIONS, lockGroup, groupId, text } from './group-fields.js'
 
 const onOff = f.optional(f.string({ missing: 10004 }))
 const ignored = f.optional(f.int({ missing: 10004 }))
@@ -55,7 +55,7 @@ export const modify_group_base_info = command({
       ),
     )
     await transaction(async (tx) => {
-      const group = await findGroup(tx, req.GroupId)
+      const group = await lockGroup(tx, req.GroupId)
       // The cap is ignored for AVChatRoom (§15.1); [U] below the current member count it is 10004.
       if (group.type === 'AVChatRoom') change.maxMembers = undefined
       if (change.maxMembers !== undefined && change.maxMembers < group.memberCount) {

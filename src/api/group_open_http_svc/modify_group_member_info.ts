@@ -7,7 +7,7 @@ import { TencentError } from '../../domain/codes.js'
 import type { MemberChange, MemberRole, MsgFlag } from '../../store/groups.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
-import { findGroup, groupId } from './group-fields.js'
+import { lockGroup, groupId } from './group-fields.js'
 
 const FOREVER = 4294967295
 const MAX_NAME_CARD_BYTES = 50
@@ -48,7 +48,7 @@ export const modify_group_member_info = command({
       muteUntil: mute,
     }
     await transaction(async (tx) => {
-      const group = await findGroup(tx, req.GroupId)
+      const group = await lockGroup(tx, req.GroupId)
       // [U] receiptd keeps no AVChatRoom member profiles; Work groups have no admins and no muting (§15.2).
       if (group.type === 'AVChatRoom')
         throw new TencentError(10007, 'AVChatRoom member profiles cannot be changed')

@@ -8,7 +8,7 @@
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { GroupId } from '../../domain/groups/group-id.js'
 import type { Group } from '../../store/groups.js'
-import type { Tx } from '../../store/store.js'
+import type { ReadTx, Tx } from '../../store/store.js'
 import { TencentError } from '../../domain/codes.js'
 import { receiptSupport } from '../../domain/groups/group-types.js'
 import * as L from '../../domain/groups/limits.js'
@@ -76,51 +76,15 @@ export const send_group_msg = command({
     if (targets.length > 0 && wantsReceipt)
       throw new TencentError(10004, 'targeted messages cannot have read receipts')
     const sender = req.From_Account ?? (caller as UserId)
+    const gid = req.GroupId
     const forbid = req.ForbidCallbackControl ?? []
     const skipBefore = forbid.includes('ForbidBeforeSendMsgCallback')
-    let msgBody = req.MsgBody
-    let cloudCustomData = req.CloudCustomData
-    // Asked before the transaction, which never waits on the network; the type needs one read. A
-    // group that does not exist is answered (and reported) by the transaction below.
-    const asked =
-      !skipBefore && webhooks.asks('Group.CallbackBeforeSendMsg')
-        ? await read((tx) => tx.groups.find(req.GroupId))
-        : undefined
-    if (asked !== undefined) {
-      const group = asked
-      const decision = await webhooks.beforeSend('Group.CallbackBeforeSendMsg', {
-        GroupId: group.groupId,
-        Type: group.type,
-        From_Account: sender,
-        Operator_Account: caller,
-        Random: req.Random,
-        OnlineOnlyFlag: onlineOnly ? 1 : 0,
-        MsgBody: req.MsgBody as unknown[],
-        ...(req.CloudCustomData !== undefined && { CloudCustomData: req.CloudCustomData }),
-        EventTime: clock.nowMs(),
-      })
-      if (decision.action === 'reject') throw decision.error
-      // [U] ErrorCode 2: the sender is told it worked; nothing is stored, so no MsgSeq is used.
-      if (decision.action === 'drop') return { MsgTime: clock.nowSeconds(), MsgSeq: 0, MsgDropReason: '' }
-      // [U] The app's replacement body is stored as given: it is the app backend's own data.
-      msgBody = decision.MsgBody as Json
-      cloudCustomData = decision.CloudCustomData
-    }
-    const notify = !forbid.includes('ForbidAfterSendMsgCallback')
     const bodyHash = contentHash(req.MsgBody)
-    const e = { from: sender, operator: caller, random: req.Random, onlineOnly }
-    const { refused, ...answer } = await transaction(async (tx): Promise<SendOutcome> => {
-      const now = clock.nowSeconds()
-      const group = await tx.groups.find(req.GroupId)
-      // The group is gone: refused (10010) with Group.CallbackSendMsgException, `Type` "" (spec part 2 §21.2).
-      if (group === undefined) {
-        const failed = { ...e, body: msgBody, cloudCustomData, code: 10010, info: GONE_INFO }
-        await tx.outbox.enqueue(
-          groupEvents.sendFailed({ GroupId: req.GroupId, Type: '' }, failed, clock.nowMs()),
-        )
-        return { MsgTime: now, MsgSeq: 0, MsgDropReason: '', refused: new TencentError(10010, GONE_INFO) }
-      }
-      const gid = req.GroupId
+    /**
+     * Everything that can refuse the send or make it a repeat: run on a snapshot before the app is
+     * asked (design.md decision 15), and again under the group lock in the transaction.
+     */
+    const check = async (tx: ReadTx, group: Group) => {
       // [U] Admins may speak in any group; anyone else must be a member (10007).
       if (!app.admins.includes(sender) && !(await tx.groups.members(gid, [sender])).has(sender)) {
         throw new TencentError(10007, `${sender} is not a member of the group`)
@@ -132,16 +96,75 @@ export const send_group_msg = command({
         sender,
         random: req.Random,
         bodyHash,
-        sinceTime: now - L.DUPLICATE_WINDOW_SECONDS,
+        sinceTime: clock.nowSeconds() - L.DUPLICATE_WINDOW_SECONDS,
       })
       // [U] A duplicate is dropped; the caller gets the first send's seq and time, as a retry would want.
-      if (dup !== undefined) return { MsgTime: dup.time, MsgSeq: dup.seq, MsgDropReason: '' }
+      if (dup !== undefined) return { dup, receipt: false }
       // [U] In a type without receipts (never, or switched off) the flag is dropped; the receipt APIs answer.
       const receipt = wantsReceipt && receiptSupport(group.type, app.groupReceiptTypes) === 'on'
       if (receipt && group.memberCount > app.limits.groupReceiptMaxMembers) throw new TencentError(10060)
+      return { dup: undefined, receipt }
+    }
+    const muted = async (tx: ReadTx, group: Group) =>
+      !app.admins.includes(sender) && (await isMuted(tx, group, sender, clock.nowSeconds()))
+    const repeat = (dup: { seq: number; time: number }): SendOutcome => ({
+      MsgTime: dup.time,
+      MsgSeq: dup.seq,
+      MsgDropReason: '',
+    })
+    let msgBody = req.MsgBody
+    let cloudCustomData = req.CloudCustomData
+    if (!skipBefore && webhooks.asks('Group.CallbackBeforeSendMsg')) {
+      // A group that does not exist or a muted sender is refused, and reported, by the transaction
+      // below without asking the app.
+      const seen = await read(async (tx) => {
+        const group = await tx.groups.find(gid)
+        if (group === undefined) return undefined
+        const checked = await check(tx, group)
+        return (await muted(tx, group)) ? undefined : { group, ...checked }
+      })
+      if (seen?.dup !== undefined) return repeat(seen.dup)
+      if (seen !== undefined) {
+        // Asked before the transaction: a transaction never waits on the network.
+        const decision = await webhooks.beforeSend('Group.CallbackBeforeSendMsg', {
+          GroupId: seen.group.groupId,
+          Type: seen.group.type,
+          From_Account: sender,
+          Operator_Account: caller,
+          Random: req.Random,
+          OnlineOnlyFlag: onlineOnly ? 1 : 0,
+          MsgBody: req.MsgBody as unknown[],
+          // As in the after-send body (spec §7.7): "" when the message has none.
+          CloudCustomData: req.CloudCustomData ?? '',
+          EventTime: clock.nowMs(),
+        })
+        if (decision.action === 'reject') throw decision.error
+        // [U] ErrorCode 2: the sender is told it worked; nothing is stored, so no MsgSeq is used.
+        if (decision.action === 'drop') return { MsgTime: clock.nowSeconds(), MsgSeq: 0, MsgDropReason: '' }
+        // [U] The app's replacement body is stored as given: it is the app backend's own data.
+        msgBody = decision.MsgBody as Json
+        // The "" the app was shown for none stays none.
+        const unchanged = decision.CloudCustomData === '' && req.CloudCustomData === undefined
+        cloudCustomData = unchanged ? undefined : decision.CloudCustomData
+      }
+    }
+    const notify = !forbid.includes('ForbidAfterSendMsgCallback')
+    const e = { from: sender, operator: caller, random: req.Random, onlineOnly }
+    const { refused, ...answer } = await transaction(async (tx): Promise<SendOutcome> => {
+      const now = clock.nowSeconds()
+      // Locked first: the checks hold until the send commits.
+      const group = await tx.groups.lock(gid)
+      // The group is gone: refused (10010) with Group.CallbackSendMsgException, `Type` "" (spec part 2 §21.2).
+      if (group === undefined) {
+        const failed = { ...e, body: msgBody, cloudCustomData, code: 10010, info: GONE_INFO }
+        await tx.outbox.enqueue(groupEvents.sendFailed({ GroupId: gid, Type: '' }, failed, clock.nowMs()))
+        return { MsgTime: now, MsgSeq: 0, MsgDropReason: '', refused: new TencentError(10010, GONE_INFO) }
+      }
+      const { dup, receipt } = await check(tx, group)
+      if (dup !== undefined) return repeat(dup)
       const g = { GroupId: group.groupId, Type: group.type }
       // A muted sender is refused (10017) with Group.CallbackSendMsgException (spec part 2 §15.2, §21.2).
-      if (!app.admins.includes(sender) && (await isMuted(tx, group, sender, now))) {
+      if (await muted(tx, group)) {
         const failed = { ...e, body: msgBody, cloudCustomData, code: 10017, info: MUTED_INFO }
         await tx.outbox.enqueue(groupEvents.sendFailed(g, failed, clock.nowMs()))
         return { MsgTime: now, MsgSeq: 0, MsgDropReason: '', refused: new TencentError(10017, MUTED_INFO) }
@@ -190,7 +213,7 @@ const GONE_INFO = 'this group does not exist'
 type SendOutcome = { MsgTime: number; MsgSeq: number; MsgDropReason: string; refused?: TencentError }
 
 /** Muted until later, or an ordinary member while the group mutes everyone (MuteAllMember On). */
-async function isMuted(tx: Tx, group: Group, sender: UserId, now: number): Promise<boolean> {
+async function isMuted(tx: ReadTx, group: Group, sender: UserId, now: number): Promise<boolean> {
   const [m] = await tx.groups.memberStates(group.groupId, { userIds: [sender], offset: 0, limit: 1 })
   if (m === undefined) return false
   return m.muteUntil > now || (group.muteAllMember && m.role === 'Member')

@@ -7,7 +7,7 @@ import { TencentError } from '../../domain/codes.js'
 import { hasUnreadCounts } from '../../domain/groups/group-types.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
-import { findGroup, groupId } from './group-fields.js'
+import { lockGroup, groupId } from './group-fields.js'
 
 export const set_unread_msg_num = command({
   service: 'group_open_http_svc',
@@ -20,7 +20,7 @@ export const set_unread_msg_num = command({
   },
   async run(req, { transaction }) {
     await transaction(async (tx) => {
-      const group = await findGroup(tx, req.GroupId)
+      const group = await lockGroup(tx, req.GroupId)
       if (!hasUnreadCounts(group.type)) return
       // [U] A Member_Account that is not a member: 10007, as for the other member-scoped calls.
       if ((await tx.groups.placeReadSeq(req.GroupId, req.Member_Account, req.UnreadMsgNum)) === undefined) {

@@ -53,6 +53,11 @@ export const batchsendmsg = command({
       if (!known.has(from)) throw new TencentError(90008)
       const ErrorList: { To_Account: string; ErrorCode: number }[] = []
       let msgKey: string | undefined
+      // Before the duplicate checks below, so a concurrent repeat cannot be stored in between.
+      await tx.c2c.lockConversations(
+        from,
+        targets.filter((t) => known.has(t as UserId)).map((t) => t as UserId),
+      )
       for (const raw of targets) {
         const to = raw as UserId
         if (!known.has(to)) {

@@ -7,7 +7,7 @@
  */
 import { TencentError } from '../../domain/codes.js'
 import { MAX_GROUP_MSG_BODY_BYTES } from '../../domain/groups/limits.js'
-import { findGroup, groupId } from '../group_open_http_svc/group-fields.js'
+import { lockGroup, groupId } from '../group_open_http_svc/group-fields.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
 import { messageFields as m } from './c2c-message.js'
@@ -35,7 +35,7 @@ export const modify_group_msg = command({
       throw new TencentError(80002)
     }
     await transaction(async (tx) => {
-      const group = await findGroup(tx, req.GroupId)
+      const group = await lockGroup(tx, req.GroupId)
       if (group.type === 'AVChatRoom') throw new TencentError(10007, 'an AVChatRoom keeps no message history')
       const stored = await tx.edits.groupMessage(req.GroupId, req.MsgSeq)
       // [U] 20026 as modify_c2c_msg: unknown, recalled, or online only (kept in no history).

@@ -11,6 +11,7 @@ import type { NewMessage } from '../../domain/c2c/rules.js'
 import type { AddOutcome, C2CStore, HistoryPage, HistoryQuery, ReadOutcome, WithdrawOutcome } from '../c2c.js'
 import type { Queryable } from './pg-store.js'
 import { pair, toMessage, type MessageRow } from '../rows/c2c-rows.js'
+import { ADVISORY_KEY } from './pg-locks.js'
 
 /** The recipient's total, as changed by this statement's `tot` CTE or as it stands. */
 const TOTAL_AFTER = `coalesce((SELECT unread FROM tot),
@@ -80,6 +81,14 @@ export class PgC2C implements C2CStore {
       [this.#app, lo, hi, msgTime, msgRandom, from, to],
     )
     return rows[0]?.msg_key
+  }
+
+  async lockConversations(user: UserId, peers: readonly UserId[]): Promise<void> {
+    // One order for every caller, so two batch sends over the same conversations cannot deadlock.
+    const keys = [...new Set(peers)].map((p) => pair(user, p).join('\u0001')).sort()
+    for (const key of keys) {
+      await this.#db.query(`SELECT pg_advisory_xact_lock(${ADVISORY_KEY})`, [`c2c\u0001${key}`, this.#app])
+    }
   }
 
   async withdraw(from: UserId, to: UserId, msgKey: MsgKey): Promise<WithdrawOutcome> {

@@ -74,6 +74,11 @@ export class PgGroups implements GroupStore {
     return r && toGroup(r)
   }
 
+  async lock(groupId: GroupId): Promise<Group | undefined> {
+    const r = await groupRow(this.#db, this.#app, groupId, true)
+    return r && toGroup(r)
+  }
+
   async destroy(groupId: GroupId): Promise<UserId[]> {
     const g = await groupRow(this.#db, this.#app, groupId, true)
     if (g === undefined) return []

@@ -76,6 +76,9 @@ export class SqliteC2C implements C2CStore {
     return row?.msg_key
   }
 
+  /** Write transactions already run one at a time (the group commit), so there is nothing to wait for. */
+  async lockConversations(): Promise<void> {}
+
   async withdraw(from: UserId, to: UserId, msgKey: MsgKey): Promise<WithdrawOutcome> {
     const [lo, hi] = pair(from, to)
     const row = this.#s

@@ -69,6 +69,11 @@ export class SqliteGroups implements GroupStore {
     return r && toGroup(r)
   }
 
+  /** Write transactions already run one at a time (the group commit): reading is locking. */
+  lock(groupId: GroupId): Promise<Group | undefined> {
+    return this.find(groupId)
+  }
+
   async destroy(groupId: GroupId): Promise<UserId[]> {
     const g = groupRow(this.#s, this.#app, groupId)
     if (g === undefined) return []
