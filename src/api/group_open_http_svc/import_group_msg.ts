@@ -51,7 +51,7 @@ export const import_group_msg = command({
   perSecond: 200,
   request: {
     GroupId: groupId(),
-    // Conversation lists are not kept yet, so the flag is accepted and changes nothing.
+    // 1: the imported messages move the members' conversation lists (spec part 2 §16.2).
     RecentContactFlag: f.optional(f.int({ missing: 10004, min: 0, max: 1 })),
     MsgList: f.array({ missing: 10004, minItems: 1, maxItems: MAX_MESSAGES }, message),
   },
@@ -65,6 +65,7 @@ export const import_group_msg = command({
       // [U] Same-second messages are common in exports: a SendTime equal to the newest is accepted.
       let newest = Math.max(group.lastMsgTime, group.createdTime)
       let accepted = 0
+      let last: { seq: number; time: number } | undefined
       const results = []
       for (const m of req.MsgList) {
         const failed = (Result: number) => ({ MsgSeq: 0, MsgTime: m.sendTime, Result })
@@ -100,10 +101,13 @@ export const import_group_msg = command({
           receipt: false,
         })
         newest = m.sendTime
+        last = { seq, time: m.sendTime }
         accepted++
         results.push({ MsgSeq: seq, MsgTime: m.sendTime, Result: 0 })
       }
       if (accepted > 0) await tx.groups.markAllRead(req.GroupId)
+      if (last !== undefined && req.RecentContactFlag === 1 && group.type !== 'Community')
+        await tx.recent.touchGroup(req.GroupId, last.seq, last.time)
       return results
     })
     return { ImportMsgResult }

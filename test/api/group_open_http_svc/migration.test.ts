@@ -174,6 +174,33 @@ describe('import_group_msg', () => {
     await ok(server, 'create_group', { GroupId: 'im_live', Type: 'AVChatRoom', Name: 'l' })
     expect(await c({ GroupId: 'im_live', MsgList: [msg('im_o', created + 50, 9)] })).toBe(10007)
   })
+  it("moves the members' conversation lists only with RecentContactFlag 1", async () => {
+    const created = now() - 1000
+    await importAccounts(server, ['rf_o', 'rf_m'])
+    for (const GroupId of ['rf_flag', 'rf_quiet']) {
+      await ok(server, 'import_group', {
+        GroupId,
+        Type: 'Public',
+        Name: 'n',
+        Owner_Account: 'rf_o',
+        CreateTime: created,
+      })
+    }
+    const history = [msg('rf_o', created + 10, 1), msg('rf_o', created + 20, 2)]
+    await ok(server, 'import_group_msg', { GroupId: 'rf_flag', RecentContactFlag: 1, MsgList: history })
+    await ok(server, 'import_group_msg', { GroupId: 'rf_quiet', MsgList: history })
+    for (const GroupId of ['rf_flag', 'rf_quiet'])
+      await ok(server, 'import_group_member', { GroupId, MemberList: [{ Member_Account: 'rf_m' }] })
+    const list = await server.call('recentcontact/get_list', {
+      From_Account: 'rf_m',
+      TimeStamp: 0,
+      StartIndex: 0,
+      TopTimeStamp: 0,
+      TopStartIndex: 0,
+      AssistFlags: 7,
+    })
+    expect(list.SessionItem).toEqual([{ Type: 2, GroupId: 'rf_flag', MsgTime: created + 20, TopFlag: 0 }])
+  })
 })
 
 describe('import_group_member', () => {
