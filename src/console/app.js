@@ -13,6 +13,7 @@ import {
 } from './api.js'
 import { account, accounts, conversation } from './views.js'
 import { group, groups, readers } from './group-views.js'
+import { member, members } from './member-views.js'
 
 const main = document.getElementById('main')
 
@@ -23,6 +24,8 @@ const routes = [
   [/^\/groups$/, groups],
   [/^\/groups\/([^/]+)$/, group],
   [/^\/groups\/([^/]+)\/(\d+)$/, readers],
+  [/^\/groups\/([^/]+)\/members$/, members],
+  [/^\/groups\/([^/]+)\/members\/([^/]+)$/, member],
   [/^\/webhooks$/, webhooks],
   [/^\/webhooks\/(\d+)$/, delivery],
   [/^\/tools$/, tools],

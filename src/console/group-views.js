@@ -52,7 +52,8 @@ export async function group(params, rerender, [groupId]) {
       'h1',
       {},
       `Group ${g.Group.GroupId}`,
-      h('span', { class: 'muted' }, ` ${g.Group.Type} · ${g.Group.MemberNum} members`),
+      h('span', { class: 'muted' }, ` ${g.Group.Type} · `),
+      link(`#/groups/${enc(groupId)}/members`, `${g.Group.MemberNum} members`),
     ),
     table(
       ['MsgSeq', 'Time', 'From', 'Message', 'Read progress'],

@@ -5,6 +5,7 @@
  */
 import { TencentError } from '../domain/codes.js'
 import type { GroupId } from '../domain/groups/group-id.js'
+import { hasUnreadCounts } from '../domain/groups/group-types.js'
 import type { Group } from '../store/groups.js'
 import type { GroupMessageView } from '../store/inspection.js'
 import type { Store } from '../store/store.js'
@@ -78,6 +79,8 @@ export async function listGroupMembers(store: Store, r: InspectRequest) {
       Role: m.role,
       JoinTime: m.joinTime,
       JoinSeq: m.joinSeq,
+      MsgSeq: m.readSeq,
+      UnreadMsgNum: hasUnreadCounts(group.type) ? m.unread : 0,
     })),
     ...paging(page.more, page.items.at(-1)?.memberNo),
   }

@@ -8,6 +8,7 @@ import type { Clock } from '../domain/clock.js'
 import type { Store } from '../store/store.js'
 import { getAccount, listAccounts, listConversations } from './accounts.js'
 import { explainConversation } from './conversation.js'
+import { explainGroupMember } from './group-member.js'
 import { getGroup, listGroupMembers, listGroupMessages, listGroups, listReaders } from './groups.js'
 import { recount } from './recount.js'
 import type { InspectRequest } from './request.js'
@@ -102,6 +103,14 @@ export function inspectRoutes(deps: { store: Store; clock: Clock }): {
       summary: "A group's members in the order they joined",
       query: paged,
       run: (r) => listGroupMembers(store, r),
+    },
+    {
+      method: 'GET',
+      path: `${app}/groups/:groupId/members/:userId`,
+      summary:
+        "One member's unread count explained: MsgSeq (read seq), UnreadMsgNum, RecountedUnreadMsgNum, and the messages from just before the read seq on, each with Unread and NotUnreadBecause",
+      query: paged,
+      run: (r) => explainGroupMember(store, r),
     },
     {
       method: 'GET',

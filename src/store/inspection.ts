@@ -59,6 +59,13 @@ export interface GroupMemberView {
   unread: number
 }
 
+/** A group message with the facts one member's unread count reads (`group-unread.ts`). */
+export interface MemberMessageView extends GroupMessageView {
+  counts: boolean
+  targeted: boolean
+  targetsMember: boolean
+}
+
 export interface GroupMessageView {
   seq: number
   sender: UserId
@@ -128,6 +135,14 @@ export interface InspectionReads {
   /** Messages newest first, with seq below `before`. */
   groupMessages(groupId: GroupId, q: { before: number; limit: number }): Promise<Page<GroupMessageView>>
   groupMessage(groupId: GroupId, seq: number): Promise<GroupMessageView | undefined>
+  /** Messages with seq above `after`, oldest first, with what decides `userId`'s unread count. */
+  memberMessages(
+    groupId: GroupId,
+    userId: UserId,
+    q: { after: number; limit: number },
+  ): Promise<Page<MemberMessageView>>
+  /** `userId`'s unread count in the group recounted from the messages; undefined if not a member. */
+  recountMemberUnread(groupId: GroupId, userId: UserId): Promise<number | undefined>
   /** Conversations whose stored counter differs from the recount, in key order after `after`. */
   c2cDrift(q: { after: { owner: UserId; peer: UserId } | undefined; limit: number }): Promise<Page<C2CDrift>>
   /** Users whose stored total differs from the sum of their conversation counters. */

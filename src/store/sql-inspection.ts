@@ -36,6 +36,7 @@ import {
   type MemberViewRow,
 } from './rows/inspection-rows.js'
 import { GROUP_COLUMNS, toGroup, type GroupRow } from './rows/group-rows.js'
+import { memberMessages, recountMemberUnread } from './sql-member-unread.js'
 
 /** Statements with `$1 … $n` parameters. */
 export interface SqlRunner {
@@ -217,6 +218,14 @@ export class SqlInspection implements InspectionReads {
       [this.#app, groupId, seq],
     )
     return rows[0] && toGroupMessage(rows[0], this.#d)
+  }
+
+  memberMessages(groupId: GroupId, userId: UserId, q: { after: number; limit: number }) {
+    return memberMessages(this.#sql, this.#d, this.#app, groupId, userId, q)
+  }
+
+  recountMemberUnread(groupId: GroupId, userId: UserId): Promise<number | undefined> {
+    return recountMemberUnread(this.#sql, this.#d, this.#app, groupId, userId)
   }
 
   async c2cDrift(q: {

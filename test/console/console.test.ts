@@ -147,6 +147,22 @@ it('works end to end in a browser', async () => {
   await expect.poll(async () => (await names())[0]).toBe(`member_0${READERS}`)
   await shot('readers')
 
+  // A member's group unread count, explained message by message, as get_group_member_info has it.
+  const info = await server.call('group_open_http_svc/get_group_member_info', {
+    GroupId: 'big_group',
+    MemberInfoFilter: ['MsgSeq', 'UnreadMsgNum'],
+    Limit: 1,
+    Offset: 1,
+  })
+  const [first] = info.MemberList as { Member_Account: string; MsgSeq: number; UnreadMsgNum: number }[]
+  await page.goto(`${server.url}/console/#/groups/big_group`)
+  await page.click('text=members')
+  await page.click(`tr[data-member="${first!.Member_Account}"] a`)
+  await page.waitForSelector('[data-testid=unread-count]')
+  expect(await page.textContent('[data-testid=unread-count]')).toBe(String(first!.UnreadMsgNum))
+  expect(await page.locator('tr[data-seq] .badge.unread').count()).toBe(first!.UnreadMsgNum)
+  await shot('member')
+
   // The read report's webhook failed (503, no retries); fix the backend and retry from the page.
   await page.goto(`${server.url}/console/#/webhooks`)
   const failed = page.locator('tr[data-delivery]', { hasText: 'failed' }).first()

@@ -2,7 +2,8 @@
  * Property (issue 16 "Tests"): for random C2C and group histories made over HTTP, the unread
  * explanation agrees with the v4 answers — its stored and recounted counts with
  * get_c2c_unread_msg_num, its list of unread messages with that count — and the group pages agree
- * with get_group_msg_receipt and with the who-read lists; the recount finds no drift.
+ * with get_group_msg_receipt and with the who-read lists, and each member's explanation with
+ * get_group_member_info's read seq and unread count; the recount finds no drift.
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -42,7 +43,19 @@ const step = fc.oneof(
     peer: who,
     back: fc.integer({ min: 0, max: 4 }),
   }),
-  fc.record({ kind: fc.constant('gsend' as const), from: who, receipt: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('gsend' as const),
+    from: who,
+    receipt: fc.boolean(),
+    noUnread: fc.boolean(),
+    to: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+  }),
+  fc.record({ kind: fc.constant('grecall' as const), pick: fc.nat() }),
+  fc.record({
+    kind: fc.constant('gunread' as const),
+    who: fc.integer({ min: 0, max: 4 }),
+    n: fc.integer({ min: 0, max: 4 }),
+  }),
   fc.record({
     kind: fc.constant('gread' as const),
     reader: fc.integer({ min: 0, max: 3 }),
@@ -96,13 +109,26 @@ it('explains every unread count and receipt count exactly as the v4 API reports 
           }) // prettier-ignore
         } else if (s.kind === 'gsend') {
           const r = await server.call('group_open_http_svc/send_group_msg', {
-            GroupId: group, From_Account: users[s.from], Random: random++, MsgBody: text('g'), ...(s.receipt && { NeedReadReceipt: 1 }),
+            GroupId: group, From_Account: users[s.from], Random: random++, MsgBody: text('g'),
+            ...(s.to === undefined ? s.receipt && { NeedReadReceipt: 1 } : { To_Account: [users[s.to]] }),
+            ...(s.noUnread && { SendMsgControl: ['NoUnread'] }),
           }) // prettier-ignore
           if (r.ErrorCode === 0) lastSeq = r.MsgSeq as number
         } else if (s.kind === 'gread' && lastSeq > 0) {
           await server.call('group_open_http_svc/group_msg_receipt', {
             GroupId: group, From_Account: users[s.reader], MsgSeqList: s.picks.map((p) => ({ MsgSeq: 1 + (p % lastSeq) })),
           }) // prettier-ignore
+        } else if (s.kind === 'grecall' && lastSeq > 0) {
+          await server.call('group_open_http_svc/group_msg_recall', {
+            GroupId: group,
+            MsgSeqList: [{ MsgSeq: 1 + (s.pick % lastSeq) }],
+          })
+        } else if (s.kind === 'gunread') {
+          await server.call('group_open_http_svc/set_unread_msg_num', {
+            GroupId: group,
+            Member_Account: users[s.who],
+            UnreadMsgNum: s.n,
+          })
         } else if (s.kind === 'gjoin') {
           await server.call('group_open_http_svc/add_group_member', {
             GroupId: group,
@@ -145,6 +171,28 @@ it('explains every unread count and receipt count exactly as the v4 API reports 
         expect((account.Totals as { C2CUnreadMsgNum: number }).C2CUnreadMsgNum).toBe(total)
       }
 
+      const info = await server.call('group_open_http_svc/get_group_member_info', {
+        GroupId: group,
+        MemberInfoFilter: ['MsgSeq', 'UnreadMsgNum'],
+      })
+      const members = info.MemberList as { Member_Account: string; MsgSeq: number; UnreadMsgNum: number }[]
+      for (const m of members) {
+        const explained = await all<{ Unread: number; NotUnreadBecause: string[] }>(
+          server,
+          `groups/${group}/members/${m.Member_Account}`,
+          'Messages',
+          { limit: 3 },
+        )
+        const first = explained.pages[0]!
+        expect([first.MsgSeq, first.UnreadMsgNum, first.RecountedUnreadMsgNum]).toEqual([
+          m.MsgSeq,
+          m.UnreadMsgNum,
+          m.UnreadMsgNum,
+        ])
+        expect(explained.items.filter((x) => x.Unread === 1)).toHaveLength(m.UnreadMsgNum)
+        for (const x of explained.items) expect(x.Unread === 1).toBe(x.NotUnreadBecause.length === 0)
+      }
+
       const messages = await all<{ MsgSeq: number; NeedReadReceipt: number; Recalled: number; ReadNum?: number; UnreadNum?: number }>(
         server, `groups/${group}/messages`, 'Messages', { limit: 4 },
       ) // prettier-ignore
@@ -185,6 +233,6 @@ it('explains every unread count and receipt count exactly as the v4 API reports 
         Groups: { DriftCount: 0 },
       })
     }),
-    { numRuns: 12 },
+    { numRuns: 25 },
   )
 }, 120_000)
