@@ -12,6 +12,7 @@ import { detailPlan } from '../../domain/read-state/detail-plan.js'
 import { nodeOf, stabsOf } from '../../domain/read-state/interval-nodes.js'
 import { clip, mergeRanges, normalize, subtract, type SeqRange } from '../../domain/read-state/seq-ranges.js'
 import type { GroupReceiptStore, ReceiptCounts, ReceiptPage } from '../groups.js'
+import { toReceiptCounts, toReceiptPage } from '../rows/group-rows.js'
 import { GID } from './pg-group-rows.js'
 import type { Queryable } from './pg-store.js'
 
@@ -105,7 +106,7 @@ export class PgGroupReceipts implements GroupReceiptStore {
     )
     return (rows as { seq: number; read_count: number; audience: number; recalled: boolean }[])
       .filter((x) => !x.recalled)
-      .map((x) => ({ seq: x.seq, read: x.read_count, unread: x.audience - x.read_count }))
+      .map(toReceiptCounts)
       .sort((a, b) => a.seq - b.seq)
   }
 
@@ -117,8 +118,7 @@ export class PgGroupReceipts implements GroupReceiptStore {
        WHERE app_id = $1 AND gid = ${GID} AND seq = ANY($3::bigint[]) AND receipt AND NOT recalled`,
       [this.#app, groupId, [...new Set(seqs)]],
     )
-    for (const r of rows)
-      out.set(r.seq, { seq: r.seq, read: r.read_count, unread: r.audience - r.read_count })
+    for (const r of rows) out.set(r.seq, toReceiptCounts(r))
     return out
   }
 
@@ -138,11 +138,7 @@ export class PgGroupReceipts implements GroupReceiptStore {
     const plan = detailPlan({ matches, audience: msg.audience, limit: q.limit })
     const rows =
       matches === 0 ? [] : plan === 'scan' ? await this.#scan(seq, msg, q) : await this.#stab(seq, msg, q)
-    const page = rows.slice(0, q.limit)
-    return {
-      members: page.map((r) => r.user),
-      next: rows.length > q.limit ? page[page.length - 1]!.no : undefined,
-    }
+    return toReceiptPage(rows, q.limit)
   }
 
   /**

@@ -8,7 +8,6 @@
 import { unreadFrom } from '../../domain/read-state/interval-nodes.js'
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { GroupId } from '../../domain/groups/group-id.js'
-import type { Priority } from '../../domain/groups/limits.js'
 import type {
   Group,
   GroupStore,
@@ -18,7 +17,13 @@ import type {
   RecallOutcome,
   StoredGroupMessage,
 } from '../groups.js'
-import { toGroup } from '../rows/group-rows.js'
+import {
+  encodeCloudCustomData,
+  GROUP_HISTORY_COLUMNS,
+  toGroup,
+  toStoredGroupMessage,
+  type GroupHistoryRow,
+} from '../rows/group-rows.js'
 import { GID, groupRow } from './pg-group-rows.js'
 import type { Queryable } from './pg-store.js'
 
@@ -190,7 +195,7 @@ export class PgGroups implements GroupStore {
         m.time,
         JSON.stringify(m.body),
         m.bodyHash,
-        m.cloudCustomData === undefined ? null : JSON.stringify(m.cloudCustomData),
+        encodeCloudCustomData(m.cloudCustomData),
         m.priority,
         m.onlineOnly,
         m.receipt,
@@ -217,30 +222,13 @@ export class PgGroups implements GroupStore {
     groupId: GroupId,
     q: { upTo: number; limit: number; withRecalled: boolean },
   ): Promise<{ messages: StoredGroupMessage[]; more: boolean }> {
-    const { rows } = await this.#db.query<{
-      seq: number
-      sender: string
-      random: number
-      time: number
-      body: string
-      priority: string
-      recalled: boolean
-    }>(
-      `SELECT seq, sender, random, time, body, priority, recalled FROM group_messages
+    const { rows } = await this.#db.query<GroupHistoryRow>(
+      `SELECT ${GROUP_HISTORY_COLUMNS} FROM group_messages
        WHERE app_id = $1 AND gid = ${GID} AND seq <= $3 AND NOT online_only AND ($4 OR NOT recalled)
        ORDER BY seq DESC LIMIT $5`,
       [this.#app, groupId, q.upTo, q.withRecalled, q.limit + 1],
     )
-    const messages = rows.slice(0, q.limit).map((r) => ({
-      seq: r.seq,
-      sender: r.sender as UserId,
-      random: r.random,
-      time: r.time,
-      body: JSON.parse(r.body) as unknown,
-      priority: r.priority as Priority,
-      recalled: r.recalled,
-    }))
-    return { messages, more: rows.length > q.limit }
+    return { messages: rows.slice(0, q.limit).map(toStoredGroupMessage), more: rows.length > q.limit }
   }
 
   async recall(groupId: GroupId, seqs: readonly number[]): Promise<Map<number, RecallOutcome>> {

@@ -264,8 +264,6 @@ const PG_DIALECT: Dialect = {
   true: 'true',
   unread: 'counted AND NOT recalled',
   forUpdate: ' FOR UPDATE',
-  // Kept as JSON text: a TEXT column cannot hold U+0000, its JSON escape can (0003_groups.sql).
-  groupCloudCustomData: (stored) => JSON.parse(stored) as string,
 }
 
 function pgRunner(db: Queryable): SqlRunner {

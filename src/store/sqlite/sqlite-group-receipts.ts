@@ -13,6 +13,7 @@ import { detailPlan } from '../../domain/read-state/detail-plan.js'
 import { nodeOf, stabsOf } from '../../domain/read-state/interval-nodes.js'
 import { clip, mergeRanges, normalize, subtract, type SeqRange } from '../../domain/read-state/seq-ranges.js'
 import type { GroupReceiptStore, ReceiptCounts, ReceiptPage } from '../groups.js'
+import { toReceiptCounts, toReceiptPage } from '../rows/group-rows.js'
 import { groupRow, memberRow } from './sqlite-group-rows.js'
 import { chunks, placeholders, type Statements } from './statements.js'
 
@@ -74,8 +75,7 @@ export class SqliteGroupReceipts implements GroupReceiptStore {
         recalled: number
       }[]
       for (const x of rows) {
-        if (x.recalled === 0)
-          moved.push({ seq: x.seq, read: x.read_count, unread: x.audience - x.read_count })
+        if (x.recalled === 0) moved.push(toReceiptCounts(x))
       }
     }
     return moved.sort((a, b) => a.seq - b.seq)
@@ -92,8 +92,7 @@ export class SqliteGroupReceipts implements GroupReceiptStore {
            WHERE app_id = ? AND gid = ? AND seq IN (${placeholders(part.length)}) AND receipt = 1 AND recalled = 0`,
         )
         .all(this.#app, g.gid, ...part) as { seq: number; read_count: number; audience: number }[]
-      for (const r of rows)
-        out.set(r.seq, { seq: r.seq, read: r.read_count, unread: r.audience - r.read_count })
+      for (const r of rows) out.set(r.seq, toReceiptCounts(r))
     }
     return out
   }
@@ -116,11 +115,7 @@ export class SqliteGroupReceipts implements GroupReceiptStore {
     const plan = detailPlan({ matches, audience: msg.audience, limit: q.limit })
     const rows =
       matches === 0 ? [] : plan === 'scan' ? this.#scan(g.gid, seq, msg, q) : this.#stab(g.gid, seq, msg, q)
-    const page = rows.slice(0, q.limit)
-    return {
-      members: page.map((r) => r.user),
-      next: rows.length > q.limit ? page[page.length - 1]!.no : undefined,
-    }
+    return toReceiptPage(rows, q.limit)
   }
 
   /**

@@ -1,7 +1,6 @@
 /** GroupStore on SQLite: groups, memberships and messages (spec §6.2–§6.9). */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { GroupId } from '../../domain/groups/group-id.js'
-import type { Priority } from '../../domain/groups/limits.js'
 import type {
   Group,
   GroupStore,
@@ -12,7 +11,13 @@ import type {
   StoredGroupMessage,
 } from '../groups.js'
 import { unreadFrom } from '../../domain/read-state/interval-nodes.js'
-import { toGroup } from '../rows/group-rows.js'
+import {
+  encodeCloudCustomData,
+  GROUP_HISTORY_COLUMNS,
+  toGroup,
+  toStoredGroupMessage,
+  type GroupHistoryRow,
+} from '../rows/group-rows.js'
 import { groupRow, memberRow } from './sqlite-group-rows.js'
 import type { Statements } from './statements.js'
 
@@ -176,7 +181,7 @@ export class SqliteGroups implements GroupStore {
         m.time,
         JSON.stringify(m.body),
         m.bodyHash,
-        m.cloudCustomData ?? null,
+        encodeCloudCustomData(m.cloudCustomData),
         m.priority,
         m.onlineOnly ? 1 : 0,
         m.receipt ? 1 : 0,
@@ -214,29 +219,12 @@ export class SqliteGroups implements GroupStore {
     if (g === undefined) return { messages: [], more: false }
     const rows = this.#s
       .get(
-        `SELECT seq, sender, random, time, body, priority, recalled FROM group_messages
+        `SELECT ${GROUP_HISTORY_COLUMNS} FROM group_messages
          WHERE app_id = ? AND gid = ? AND seq <= ? AND online_only = 0 AND (? OR recalled = 0)
          ORDER BY seq DESC LIMIT ?`,
       )
-      .all(this.#app, g.gid, q.upTo, q.withRecalled ? 1 : 0, q.limit + 1) as {
-      seq: number
-      sender: string
-      random: number
-      time: number
-      body: string
-      priority: string
-      recalled: number
-    }[]
-    const messages = rows.slice(0, q.limit).map((r) => ({
-      seq: r.seq,
-      sender: r.sender as UserId,
-      random: r.random,
-      time: r.time,
-      body: JSON.parse(r.body) as unknown,
-      priority: r.priority as Priority,
-      recalled: r.recalled === 1,
-    }))
-    return { messages, more: rows.length > q.limit }
+      .all(this.#app, g.gid, q.upTo, q.withRecalled ? 1 : 0, q.limit + 1) as GroupHistoryRow[]
+    return { messages: rows.slice(0, q.limit).map(toStoredGroupMessage), more: rows.length > q.limit }
   }
 
   async recall(groupId: GroupId, seqs: readonly number[]): Promise<Map<number, RecallOutcome>> {
