@@ -44,13 +44,22 @@ export interface HistoryPage {
   more: boolean
 }
 
+export interface UnreadCounts {
+  total: number
+  /** Only peers that are accounts. */
+  peers: Map<UserId, number>
+}
+
 /** What a read-only snapshot may ask of the C2C concern. */
 export interface C2CReads {
   /** The message `from` sent `to` in the same second with the same MsgRandom (sendmsg dedup, spec §4.2). */
   findSameSecond(from: UserId, to: UserId, msgRandom: number, msgTime: number): Promise<MsgKey | undefined>
   unreadTotal(user: UserId): Promise<number>
-  /** Unread count of each of `user`'s conversations with `peers` (0 for none). */
-  unreadWith(user: UserId, peers: readonly UserId[]): Promise<Map<UserId, number>>
+  /**
+   * `user`'s unread total and the unread count of each conversation with those of `peers` that are
+   * accounts (0 for no conversation); undefined when `user` is not an account. One statement.
+   */
+  unreadCounts(user: UserId, peers: readonly UserId[]): Promise<UnreadCounts | undefined>
   history(query: HistoryQuery): Promise<HistoryPage>
 }
 
@@ -69,7 +78,8 @@ export interface C2CStore extends C2CReads {
   markRead(reader: UserId, peer: UserId, upTo: number): Promise<ReadOutcome>
   /**
    * Sets IsPeerRead on the messages `peer` sent `reader` with these keys that asked for a receipt
-   * and are not recalled; other keys are skipped (design.md decision 7). Returns how many changed.
+   * and are not recalled; other keys are skipped (design.md decision 7). Returns how many changed,
+   * or `unknown-account` (and changes nothing) when either is not an account. One statement.
    */
-  ackReceipts(reader: UserId, peer: UserId, msgKeys: readonly MsgKey[]): Promise<number>
+  ackReceipts(reader: UserId, peer: UserId, msgKeys: readonly MsgKey[]): Promise<number | 'unknown-account'>
 }

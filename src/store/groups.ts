@@ -113,6 +113,11 @@ export interface ReceiptCounts {
   unread: number
 }
 
+export interface GroupCounts {
+  group: Group
+  counts: Map<number, ReceiptCounts>
+}
+
 export interface ReceiptPage {
   members: UserId[]
   /** The membership number to continue after, or undefined when this page is the last. */
@@ -121,8 +126,11 @@ export interface ReceiptPage {
 
 /** What a read-only snapshot may ask of the group read state. */
 export interface GroupReceiptReads {
-  /** Counts per seq; absent for seqs with no receipt (unknown, recalled, sent without one). */
-  counts(groupId: GroupId, seqs: readonly number[]): Promise<Map<number, ReceiptCounts>>
+  /**
+   * The group, and counts per seq, absent for seqs with no receipt (unknown, recalled, sent
+   * without one); undefined when there is no such group. One statement.
+   */
+  counts(groupId: GroupId, seqs: readonly number[]): Promise<GroupCounts | undefined>
   /**
    * One page of the audience of message `seq` who have (`read`) or have not read it, in membership
    * order after membership number `after`; undefined when the message has no receipt.

@@ -6,7 +6,7 @@ import type { UserId } from '../../src/domain/accounts/user-id.js'
 import { formatMsgKey, type MsgKey } from '../../src/domain/c2c/msg-key.js'
 import { unreadExclusion, type NewMessage } from '../../src/domain/c2c/rules.js'
 import { DUPLICATE_WINDOW_SECONDS } from '../../src/domain/groups/limits.js'
-import type { Store, Tx } from '../../src/store/store.js'
+import type { Store, Tx, TxShape } from '../../src/store/store.js'
 import type { Op } from './differential-ops.js'
 
 /** What a run has seen so far, the same for both stores: the clock and the C2C keys sent. */
@@ -44,7 +44,7 @@ function c2cMessage(
 
 /** Runs one operation on `store` for `app`; the answer is what the store returned. */
 export async function apply(store: Store, app: number, op: Op, s: RunState): Promise<unknown> {
-  const tx = <T>(fn: (t: Tx) => Promise<T>) => store.transaction(app, fn)
+  const tx = <T>(fn: (t: Tx) => Promise<T>, shape?: TxShape) => store.transaction(app, fn, shape)
   const now = s.now
   const keyOf = (i: number) => (s.sent.length === 0 ? undefined : s.sent[i % s.sent.length])
   switch (op.kind) {
@@ -120,12 +120,14 @@ export async function apply(store: Store, app: number, op: Op, s: RunState): Pro
     case 'ack': {
       const ks = op.keys.flatMap((i) => keyOf(i) ?? [])
       const peer = ks[0]?.from ?? op.reader
-      return tx((t) =>
-        t.c2c.ackReceipts(
-          op.reader,
-          peer,
-          ks.map((k) => k.key),
-        ),
+      return tx(
+        (t) =>
+          t.c2c.ackReceipts(
+            op.reader,
+            peer,
+            ks.map((k) => k.key),
+          ),
+        'one-statement',
       )
     }
     case 'create':
@@ -193,12 +195,19 @@ export async function apply(store: Store, app: number, op: Op, s: RunState): Pro
       return tx((t) => t.groups.destroy(op.group))
     case 'setUnread':
       return tx((t) => t.groups.setUnread(op.group, op.userId, op.unread))
+    case 'count': {
+      const one = 'one-statement' as const
+      return {
+        unread: await store.read(app, (t) => t.c2c.unreadCounts(op.userId, op.peers), one),
+        group: await store.read(app, (t) => t.groupReceipts.counts(op.group, op.seqs), one),
+      }
+    }
     case 'look':
       return store.read(app, async (t) => ({
         existing: await t.accounts.existing(op.peers),
         count: await t.accounts.count(),
         total: await t.c2c.unreadTotal(op.userId),
-        with: await t.c2c.unreadWith(op.userId, op.peers),
+        unread: await t.c2c.unreadCounts(op.userId, op.peers),
         history: await t.c2c.history({
           viewer: op.userId,
           peer: op.peers[0]!,

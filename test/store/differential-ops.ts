@@ -56,10 +56,12 @@ export type Op =
   | { kind: 'destroy'; group: GroupId }
   | { kind: 'setUnread'; group: GroupId; userId: UserId; unread: number }
   | { kind: 'look'; userId: UserId; peers: UserId[]; group: GroupId; seq: number; read: boolean }
+  | { kind: 'count'; userId: UserId; peers: UserId[]; group: GroupId; seqs: number[] }
 
 const seqs = fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 1, maxLength: 5 })
 
 export const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constant('count' as const), userId: user, peers: users, group, seqs }),
   fc.record({
     kind: fc.constant('import' as const),
     ids: users,

@@ -8,7 +8,15 @@
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { MsgKey } from '../../domain/c2c/msg-key.js'
 import type { NewMessage } from '../../domain/c2c/rules.js'
-import type { AddOutcome, C2CStore, HistoryPage, HistoryQuery, ReadOutcome, WithdrawOutcome } from '../c2c.js'
+import type {
+  AddOutcome,
+  C2CStore,
+  HistoryPage,
+  HistoryQuery,
+  ReadOutcome,
+  UnreadCounts,
+  WithdrawOutcome,
+} from '../c2c.js'
 import type { Queryable } from './pg-store.js'
 import { pair, toMessage, type MessageRow } from '../rows/c2c-rows.js'
 
@@ -137,16 +145,27 @@ export class PgC2C implements C2CStore {
     return { readTime: upTo, readerUnreadTotal: recount.rows[0]!.total }
   }
 
-  async ackReceipts(reader: UserId, peer: UserId, msgKeys: readonly MsgKey[]): Promise<number> {
-    if (msgKeys.length === 0) return 0
+  async ackReceipts(
+    reader: UserId,
+    peer: UserId,
+    msgKeys: readonly MsgKey[],
+  ): Promise<number | 'unknown-account'> {
     const [lo, hi] = pair(reader, peer)
-    const { rowCount } = await this.#db.query(
-      `UPDATE c2c_messages SET peer_read = true
-       WHERE app_id = $1 AND user_lo = $2 AND user_hi = $3 AND from_id = $4 AND to_id = $5
-         AND msg_key = ANY($6::text[]) AND need_receipt AND NOT recalled AND NOT peer_read`,
+    // The account check is part of the update, so the command is one round trip.
+    const { rows } = await this.#db.query<{ known: boolean; n: number }>(
+      `WITH known AS (
+         SELECT EXISTS (SELECT 1 FROM accounts WHERE app_id = $1 AND user_id = $4)
+           AND EXISTS (SELECT 1 FROM accounts WHERE app_id = $1 AND user_id = $5) AS ok),
+       acked AS (
+         UPDATE c2c_messages SET peer_read = true
+         WHERE app_id = $1 AND user_lo = $2 AND user_hi = $3 AND from_id = $4 AND to_id = $5
+           AND msg_key = ANY($6::text[]) AND need_receipt AND NOT recalled AND NOT peer_read
+           AND (SELECT ok FROM known)
+         RETURNING 1)
+       SELECT (SELECT ok FROM known) AS known, (SELECT count(*) FROM acked) AS n`,
       [this.#app, lo, hi, peer, reader, [...new Set(msgKeys)]],
     )
-    return rowCount ?? 0
+    return rows[0]!.known ? rows[0]!.n : 'unknown-account'
   }
 
   async unreadTotal(user: UserId): Promise<number> {
@@ -157,16 +176,18 @@ export class PgC2C implements C2CStore {
     return rows[0]?.unread ?? 0
   }
 
-  async unreadWith(user: UserId, peers: readonly UserId[]): Promise<Map<UserId, number>> {
-    const out = new Map<UserId, number>(peers.map((p) => [p, 0]))
-    if (out.size === 0) return out
-    const { rows } = await this.#db.query<{ peer_id: UserId; unread: number }>(
-      `SELECT peer_id, unread FROM c2c_conversations
-       WHERE app_id = $1 AND owner_id = $2 AND peer_id = ANY($3::text[])`,
-      [this.#app, user, [...out.keys()]],
+  async unreadCounts(user: UserId, peers: readonly UserId[]): Promise<UnreadCounts | undefined> {
+    const { rows } = await this.#db.query<{ known: boolean; total: number; peers: [UserId, number][] }>(
+      `SELECT EXISTS (SELECT 1 FROM accounts WHERE app_id = $1 AND user_id = $2) AS known,
+         coalesce((SELECT unread FROM c2c_unread_totals WHERE app_id = $1 AND user_id = $2), 0) AS total,
+         coalesce((SELECT json_agg(json_build_array(a.user_id, coalesce(c.unread, 0)))
+           FROM accounts a
+           LEFT JOIN c2c_conversations c ON c.app_id = $1 AND c.owner_id = $2 AND c.peer_id = a.user_id
+           WHERE a.app_id = $1 AND a.user_id = ANY($3::text[])), '[]') AS peers`,
+      [this.#app, user, [...new Set(peers)]],
     )
-    for (const r of rows) out.set(r.peer_id, r.unread)
-    return out
+    const r = rows[0]!
+    return r.known ? { total: r.total, peers: new Map(r.peers) } : undefined
   }
 
   async history(q: HistoryQuery): Promise<HistoryPage> {

@@ -11,8 +11,8 @@ import type { GroupId } from '../../domain/groups/group-id.js'
 import { detailPlan } from '../../domain/read-state/detail-plan.js'
 import { nodeOf, stabsOf } from '../../domain/read-state/interval-nodes.js'
 import { clip, mergeRanges, normalize, subtract, type SeqRange } from '../../domain/read-state/seq-ranges.js'
-import type { GroupReceiptStore, ReceiptCounts, ReceiptPage } from '../groups.js'
-import { toReceiptCounts, toReceiptPage } from '../rows/group-rows.js'
+import type { GroupCounts, GroupReceiptStore, ReceiptCounts, ReceiptPage } from '../groups.js'
+import { GROUP_COLUMNS, toGroup, toReceiptCounts, toReceiptPage, type GroupRow } from '../rows/group-rows.js'
 import { GID } from './pg-group-rows.js'
 import type { Queryable } from './pg-store.js'
 
@@ -110,16 +110,21 @@ export class PgGroupReceipts implements GroupReceiptStore {
       .sort((a, b) => a.seq - b.seq)
   }
 
-  async counts(groupId: GroupId, seqs: readonly number[]): Promise<Map<number, ReceiptCounts>> {
-    const out = new Map<number, ReceiptCounts>()
-    if (seqs.length === 0) return out
-    const { rows } = await this.#db.query<{ seq: number; read_count: number; audience: number }>(
-      `SELECT seq, read_count, audience FROM group_messages
-       WHERE app_id = $1 AND gid = ${GID} AND seq = ANY($3::bigint[]) AND receipt AND NOT recalled`,
+  async counts(groupId: GroupId, seqs: readonly number[]): Promise<GroupCounts | undefined> {
+    const { rows } = await this.#db.query<GroupRow & { counts: [number, number, number][] }>(
+      `SELECT ${GROUP_COLUMNS},
+         coalesce((SELECT json_agg(json_build_array(m.seq, m.read_count, m.audience)) FROM group_messages m
+           WHERE m.app_id = $1 AND m.gid = g.gid AND m.seq = ANY($3::bigint[]) AND m.receipt AND NOT m.recalled),
+           '[]') AS counts
+       FROM groups g WHERE g.app_id = $1 AND g.group_id = $2`,
       [this.#app, groupId, [...new Set(seqs)]],
     )
-    for (const r of rows) out.set(r.seq, toReceiptCounts(r))
-    return out
+    const r = rows[0]
+    if (r === undefined) return undefined
+    const counts = r.counts.map(([seq, read_count, audience]) =>
+      toReceiptCounts({ seq, read_count, audience }),
+    )
+    return { group: toGroup(r), counts: new Map(counts.map((c) => [c.seq, c])) }
   }
 
   async members(

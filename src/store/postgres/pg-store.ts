@@ -14,6 +14,7 @@ import {
   type StoreDescription,
   type StoreObserver,
   type Tx,
+  type TxShape,
 } from '../store.js'
 import { PgAccounts } from './pg-accounts.js'
 import { PgC2C } from './pg-c2c.js'
@@ -114,9 +115,10 @@ export class PgStore implements Store {
     return new PgStore(pool, options)
   }
 
-  async transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>, shape?: TxShape): Promise<T> {
     let effects: TxEffects = { outboxChanged: false }
-    const result = await this.#inTransaction(async (client) => {
+    const run = shape === 'one-statement' ? this.#oneStatement.bind(this) : this.#inTransaction.bind(this)
+    const result = await run(async (client) => {
       effects = { outboxChanged: false }
       const outbox = new PgOutbox(client, sdkAppId, effects)
       const value = await fn({
@@ -156,19 +158,14 @@ export class PgStore implements Store {
    * A read-only REPEATABLE READ transaction: one snapshot for every statement of `fn`, no row locks,
    * and never a serialization failure, so it needs no retry.
    */
-  async read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>): Promise<T> {
+  async read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>, shape?: TxShape): Promise<T> {
+    // One statement sees one snapshot by itself: no transaction block is needed around it.
+    if (shape === 'one-statement') return this.#oneStatement((client) => fn(this.#readTx(client, sdkAppId)))
     const client = await this.#pool.connect()
     let broken = false
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
-      const value = await fn({
-        accounts: new PgAccounts(client, sdkAppId),
-        c2c: new PgC2C(client, sdkAppId),
-        groups: new PgGroups(client, sdkAppId),
-        groupReceipts: new PgGroupReceipts(client, sdkAppId),
-        deliveries: new PgDeliveryLog(client, sdkAppId, { outboxChanged: false }),
-        inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
-      })
+      const value = await fn(this.#readTx(client, sdkAppId))
       await client.query('COMMIT')
       return value
     } catch (e) {
@@ -179,6 +176,50 @@ export class PgStore implements Store {
       throw e
     } finally {
       client.release(broken)
+    }
+  }
+
+  #readTx(client: Queryable, sdkAppId: number): ReadTx {
+    return {
+      accounts: new PgAccounts(client, sdkAppId),
+      c2c: new PgC2C(client, sdkAppId),
+      groups: new PgGroups(client, sdkAppId),
+      groupReceipts: new PgGroupReceipts(client, sdkAppId),
+      deliveries: new PgDeliveryLog(client, sdkAppId, { outboxChanged: false }),
+      inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
+    }
+  }
+
+  /**
+   * `fn`'s one statement alone on a pooled connection, in autocommit (TxShape 'one-statement'):
+   * one round trip. A second statement would commit apart from the first, so it is refused before
+   * it is sent. A failed statement changed nothing, so a deadlock is retried like a transaction.
+   */
+  async #oneStatement<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.#pool.connect()
+      let sent = false
+      const once: Queryable = {
+        query: (text, params) => {
+          if (sent) return Promise.reject(new Error('a one-statement transaction sent a second statement'))
+          sent = true
+          return client.query(text, params)
+        },
+      }
+      let broken = false
+      try {
+        const began = performance.now()
+        const result = await fn(once)
+        this.#observer?.batch(1, (performance.now() - began) / 1000)
+        return result
+      } catch (e) {
+        const code = (e as { code?: string }).code
+        // An error without an SQLSTATE is the connection's, not the statement's.
+        broken = code === undefined && sent
+        if (code === undefined || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw e
+      } finally {
+        client.release(broken)
+      }
     }
   }
 

@@ -6,7 +6,15 @@
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { MsgKey } from '../../domain/c2c/msg-key.js'
 import type { NewMessage } from '../../domain/c2c/rules.js'
-import type { AddOutcome, C2CStore, HistoryPage, HistoryQuery, ReadOutcome, WithdrawOutcome } from '../c2c.js'
+import type {
+  AddOutcome,
+  C2CStore,
+  HistoryPage,
+  HistoryQuery,
+  ReadOutcome,
+  UnreadCounts,
+  WithdrawOutcome,
+} from '../c2c.js'
 import { chunks, placeholders, type Statements } from './statements.js'
 import { pair, toMessage, type MessageRow } from '../rows/c2c-rows.js'
 
@@ -130,7 +138,12 @@ export class SqliteC2C implements C2CStore {
     return { readTime: Math.max(upTo, conv.read_time), readerUnreadTotal: await this.unreadTotal(reader) }
   }
 
-  async ackReceipts(reader: UserId, peer: UserId, msgKeys: readonly MsgKey[]): Promise<number> {
+  async ackReceipts(
+    reader: UserId,
+    peer: UserId,
+    msgKeys: readonly MsgKey[],
+  ): Promise<number | 'unknown-account'> {
+    if (!this.#isAccount(reader) || !this.#isAccount(peer)) return 'unknown-account'
     const [lo, hi] = pair(reader, peer)
     let changed = 0
     for (const part of chunks([...new Set(msgKeys)])) {
@@ -152,18 +165,25 @@ export class SqliteC2C implements C2CStore {
     return row?.unread ?? 0
   }
 
-  async unreadWith(user: UserId, peers: readonly UserId[]): Promise<Map<UserId, number>> {
-    const out = new Map<UserId, number>(peers.map((p) => [p, 0]))
-    for (const part of chunks([...out.keys()])) {
-      const rows = this.#s
-        .get(
-          `SELECT peer_id, unread FROM c2c_conversations
-           WHERE app_id = ? AND owner_id = ? AND peer_id IN (${placeholders(part.length)})`,
-        )
-        .all(this.#app, user, ...part) as { peer_id: UserId; unread: number }[]
-      for (const r of rows) out.set(r.peer_id, r.unread)
+  async unreadCounts(user: UserId, peers: readonly UserId[]): Promise<UnreadCounts | undefined> {
+    if (!this.#isAccount(user)) return undefined
+    const unread = this.#s.get(
+      'SELECT unread FROM c2c_conversations WHERE app_id = ? AND owner_id = ? AND peer_id = ?',
+    )
+    const counts = new Map<UserId, number>()
+    for (const p of new Set(peers)) {
+      if (!this.#isAccount(p)) continue
+      const row = unread.get(this.#app, user, p) as { unread: number } | undefined
+      counts.set(p, row?.unread ?? 0)
     }
-    return out
+    return { total: await this.unreadTotal(user), peers: counts }
+  }
+
+  #isAccount(user: UserId): boolean {
+    return (
+      this.#s.get('SELECT 1 FROM accounts WHERE app_id = ? AND user_id = ?').get(this.#app, user) !==
+      undefined
+    )
   }
 
   async history(q: HistoryQuery): Promise<HistoryPage> {

@@ -12,8 +12,8 @@ import type { GroupId } from '../../domain/groups/group-id.js'
 import { detailPlan } from '../../domain/read-state/detail-plan.js'
 import { nodeOf, stabsOf } from '../../domain/read-state/interval-nodes.js'
 import { clip, mergeRanges, normalize, subtract, type SeqRange } from '../../domain/read-state/seq-ranges.js'
-import type { GroupReceiptStore, ReceiptCounts, ReceiptPage } from '../groups.js'
-import { toReceiptCounts, toReceiptPage } from '../rows/group-rows.js'
+import type { GroupCounts, GroupReceiptStore, ReceiptCounts, ReceiptPage } from '../groups.js'
+import { toGroup, toReceiptCounts, toReceiptPage } from '../rows/group-rows.js'
 import { groupRow, memberRow } from './sqlite-group-rows.js'
 import { chunks, placeholders, type Statements } from './statements.js'
 
@@ -81,10 +81,10 @@ export class SqliteGroupReceipts implements GroupReceiptStore {
     return moved.sort((a, b) => a.seq - b.seq)
   }
 
-  async counts(groupId: GroupId, seqs: readonly number[]): Promise<Map<number, ReceiptCounts>> {
+  async counts(groupId: GroupId, seqs: readonly number[]): Promise<GroupCounts | undefined> {
     const out = new Map<number, ReceiptCounts>()
     const g = groupRow(this.#s, this.#app, groupId)
-    if (g === undefined) return out
+    if (g === undefined) return undefined
     for (const part of chunks([...new Set(seqs)])) {
       const rows = this.#s
         .get(
@@ -94,7 +94,7 @@ export class SqliteGroupReceipts implements GroupReceiptStore {
         .all(this.#app, g.gid, ...part) as { seq: number; read_count: number; audience: number }[]
       for (const r of rows) out.set(r.seq, toReceiptCounts(r))
     }
-    return out
+    return { group: toGroup(g), counts: out }
   }
 
   async members(
