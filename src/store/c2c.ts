@@ -16,6 +16,14 @@ export type AddOutcome =
   /** A message with the same MsgKey is already in the conversation (either direction): the first wins. */
   | { added: false }
 
+/** What sendmsg's store step did (`C2CStore.send`). */
+export type SendOutcome =
+  | { sent: 'unknown-sender' }
+  | { sent: 'unknown-recipient' }
+  /** A message from the same sender to the same recipient, same second, same MsgRandom: its key. */
+  | { sent: 'same-second'; msgKey: MsgKey }
+  | AddOutcome
+
 export type WithdrawOutcome =
   | { withdrawn: true; recipientUnreadTotal: number }
   | { withdrawn: false; reason: 'not-found' | 'already-recalled' }
@@ -69,6 +77,12 @@ export interface C2CStore extends C2CReads {
    * conversation, the recipient's conversation and total counters go up by one.
    */
   addMessage(message: NewMessage): Promise<AddOutcome>
+  /**
+   * sendmsg's checks and write as one step: the sender and then the recipient must be accounts, a
+   * message the sender sent the recipient in the same second with the same MsgRandom is the same
+   * message (spec §4.2), and otherwise `addMessage`. One statement.
+   */
+  send(message: NewMessage): Promise<SendOutcome>
   /** Marks a message recalled; an unread counted message leaves the recipient's counters. */
   withdraw(from: UserId, to: UserId, msgKey: MsgKey): Promise<WithdrawOutcome>
   /**

@@ -59,30 +59,34 @@ export async function apply(store: Store, app: number, op: Op, s: RunState): Pro
       )
     case 'delete':
       return tx((t) => t.accounts.deleteAccounts(op.ids))
-    case 'send':
+    case 'send': {
+      const exclusion = unreadExclusion({
+        from: op.from,
+        to: op.to,
+        origin: 'send',
+        noUnread: op.noUnread,
+        onlineOnly: false,
+      })
+      const m = c2cMessage(
+        { ...op, time: now },
+        {
+          needReadReceipt: op.receipt,
+          senderSees: op.senderSees,
+          counted: exclusion === undefined,
+          uncounted: exclusion,
+        },
+      )
+      // sendmsg's one statement, or the steps it stands for.
+      if (op.via === 'send') return { added: await tx((t) => t.c2c.send(m), 'one-statement'), key: m.msgKey }
       return tx(async (t) => {
         const known = await t.accounts.existing([op.from, op.to])
-        if (!known.has(op.from) || !known.has(op.to)) return { known }
+        if (!known.has(op.from)) return { added: { sent: 'unknown-sender' } }
+        if (!known.has(op.to)) return { added: { sent: 'unknown-recipient' } }
         const first = await t.c2c.findSameSecond(op.from, op.to, op.random, now)
-        if (first !== undefined) return { first }
-        const exclusion = unreadExclusion({
-          from: op.from,
-          to: op.to,
-          origin: 'send',
-          noUnread: op.noUnread,
-          onlineOnly: false,
-        })
-        const m = c2cMessage(
-          { ...op, time: now },
-          {
-            needReadReceipt: op.receipt,
-            senderSees: op.senderSees,
-            counted: exclusion === undefined,
-            uncounted: exclusion,
-          },
-        )
+        if (first !== undefined) return { added: { sent: 'same-second', msgKey: first } }
         return { added: await t.c2c.addMessage(m), key: m.msgKey }
       })
+    }
     case 'batch':
       return tx(async (t) => {
         const out: unknown[] = []

@@ -25,6 +25,7 @@ export type Op =
   | { kind: 'tick'; seconds: number }
   | {
       kind: 'send'
+      via: 'steps' | 'send'
       from: UserId
       to: UserId
       seq: number
@@ -72,6 +73,7 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     arbitrary: fc.record({
       kind: fc.constant('send' as const),
+      via: fc.constantFrom('steps' as const, 'send' as const),
       from: user,
       to: user,
       seq: small,

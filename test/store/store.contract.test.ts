@@ -142,6 +142,23 @@ describe.each(STORES)('%s store', (kind) => {
     expect([...(await tx((x) => x.c2c.unreadCounts(A, [B])))!.peers]).toEqual([[B, 0]])
   })
 
+  it('c2c: send checks both accounts, answers a same-second repeat with the first key, then adds', async () => {
+    const one = 'one-statement' as const
+    const m = c2c(A, B, 100)
+    const send = (x: NewMessage) => store.transaction(APP, (t) => t.c2c.send(x), one)
+    expect(await send(m)).toEqual({ sent: 'unknown-sender' })
+    await tx((x) => x.accounts.importAccounts([account(A)], 1))
+    expect(await send(m)).toEqual({ sent: 'unknown-recipient' })
+    await tx((x) => x.accounts.importAccounts([account(B)], 1))
+    expect(await send(m)).toEqual({ added: true, recipientUnreadTotal: 1 })
+    const again = { ...m, msgSeq: m.msgSeq + 1, msgKey: formatMsgKey({ ...m, msgSeq: m.msgSeq + 1 }) }
+    expect(await send(again)).toEqual({ sent: 'same-second', msgKey: m.msgKey })
+    const later = c2c(A, B, 101)
+    expect(await send(later)).toEqual({ added: true, recipientUnreadTotal: 2 })
+    expect(await send(later)).toEqual({ sent: 'same-second', msgKey: later.msgKey })
+    expect(await send({ ...c2c(A, B, 102), msgKey: later.msgKey })).toEqual({ added: false })
+  })
+
   it('c2c: a recall of an unread message lowers the counters once', async () => {
     const m = c2c(A, B, 100)
     await tx((x) => x.c2c.addMessage(m))

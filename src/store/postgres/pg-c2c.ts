@@ -14,15 +14,35 @@ import type {
   HistoryPage,
   HistoryQuery,
   ReadOutcome,
+  SendOutcome,
   UnreadCounts,
   WithdrawOutcome,
 } from '../c2c.js'
 import type { Queryable } from './pg-store.js'
-import { pair, toMessage, type MessageRow } from '../rows/c2c-rows.js'
+import { messageColumns, pair, toMessage, type MessageRow } from '../rows/c2c-rows.js'
 
 /** The recipient's total, as changed by this statement's `tot` CTE or as it stands. */
 const TOTAL_AFTER = `coalesce((SELECT unread FROM tot),
   (SELECT unread FROM c2c_unread_totals WHERE app_id = $1 AND user_id = $2), 0) AS total`
+
+/**
+ * The insert of a message and the counters it moves, as CTEs `ins`, `conv` and `tot` of one
+ * statement, the message inserted only where `guard` holds. $1 app, $2 recipient, $3 sender,
+ * $4 $5 the pair, $6..$15 the message's columns (`messageParams`).
+ */
+const ADD_MESSAGE = (guard: string) => `ins AS (
+    INSERT INTO c2c_messages (app_id, user_lo, user_hi, from_id, to_id, msg_seq, msg_random, msg_time,
+      msg_key, body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted)
+    SELECT $1, $4, $5, $3, $2, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 WHERE ${guard}
+    ON CONFLICT (app_id, user_lo, user_hi, msg_key) DO NOTHING RETURNING counted),
+  conv AS (
+    INSERT INTO c2c_conversations AS c (app_id, owner_id, peer_id, unread)
+    SELECT $1, $2, $3, 1 FROM ins WHERE ins.counted AND $8 > 0
+    ON CONFLICT (app_id, owner_id, peer_id) DO UPDATE SET unread = c.unread + 1 WHERE c.read_time < $8
+    RETURNING 1),
+  tot AS (
+    INSERT INTO c2c_unread_totals AS t (app_id, user_id, unread) SELECT $1, $2, 1 FROM conv
+    ON CONFLICT (app_id, user_id) DO UPDATE SET unread = t.unread + 1 RETURNING unread)`
 
 export class PgC2C implements C2CStore {
   readonly #db: Queryable
@@ -34,44 +54,45 @@ export class PgC2C implements C2CStore {
   }
 
   async addMessage(m: NewMessage): Promise<AddOutcome> {
-    const [lo, hi] = pair(m.from, m.to)
     // A new conversation has read time 0, so a message after 0 starts it at one unread; an existing
     // one counts it only while its (newest) read time is before the message.
     const { rows } = await this.#db.query<{ added: boolean; total: number }>(
-      `WITH ins AS (
-         INSERT INTO c2c_messages (app_id, user_lo, user_hi, from_id, to_id, msg_seq, msg_random, msg_time,
-           msg_key, body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted)
-         VALUES ($1, $4, $5, $3, $2, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         ON CONFLICT (app_id, user_lo, user_hi, msg_key) DO NOTHING RETURNING counted),
-       conv AS (
-         INSERT INTO c2c_conversations AS c (app_id, owner_id, peer_id, unread)
-         SELECT $1, $2, $3, 1 FROM ins WHERE ins.counted AND $8 > 0
-         ON CONFLICT (app_id, owner_id, peer_id) DO UPDATE SET unread = c.unread + 1 WHERE c.read_time < $8
-         RETURNING 1),
-       tot AS (
-         INSERT INTO c2c_unread_totals AS t (app_id, user_id, unread) SELECT $1, $2, 1 FROM conv
-         ON CONFLICT (app_id, user_id) DO UPDATE SET unread = t.unread + 1 RETURNING unread)
-       SELECT EXISTS (SELECT 1 FROM ins) AS added, ${TOTAL_AFTER}`,
-      [
-        this.#app,
-        m.to,
-        m.from,
-        lo,
-        hi,
-        m.msgSeq,
-        m.msgRandom,
-        m.msgTime,
-        m.msgKey,
-        JSON.stringify(m.body),
-        JSON.stringify(m.cloudCustomData),
-        m.needReadReceipt,
-        m.counted,
-        m.senderSees,
-        m.uncounted ?? null,
-      ],
+      `WITH ${ADD_MESSAGE('true')} SELECT EXISTS (SELECT 1 FROM ins) AS added, ${TOTAL_AFTER}`,
+      this.#messageParams(m),
     )
     const r = rows[0]!
     return r.added ? { added: true, recipientUnreadTotal: r.total } : { added: false }
+  }
+
+  async send(m: NewMessage): Promise<SendOutcome> {
+    const { rows } = await this.#db.query<{
+      sender: boolean
+      recipient: boolean
+      first: MsgKey | null
+      added: boolean
+      total: number
+    }>(
+      `WITH known AS (
+         SELECT EXISTS (SELECT 1 FROM accounts WHERE app_id = $1 AND user_id = $3) AS sender,
+           EXISTS (SELECT 1 FROM accounts WHERE app_id = $1 AND user_id = $2) AS recipient),
+       first AS (
+         SELECT msg_key FROM c2c_messages WHERE app_id = $1 AND user_lo = $4 AND user_hi = $5 AND msg_time = $8
+           AND msg_random = $7 AND from_id = $3 AND to_id = $2 LIMIT 1),
+       ${ADD_MESSAGE('(SELECT sender AND recipient FROM known) AND NOT EXISTS (SELECT 1 FROM first)')}
+       SELECT known.sender, known.recipient, (SELECT msg_key FROM first) AS first,
+         EXISTS (SELECT 1 FROM ins) AS added, ${TOTAL_AFTER} FROM known`,
+      this.#messageParams(m),
+    )
+    const r = rows[0]!
+    if (!r.sender) return { sent: 'unknown-sender' }
+    if (!r.recipient) return { sent: 'unknown-recipient' }
+    if (r.first !== null) return { sent: 'same-second', msgKey: r.first }
+    return r.added ? { added: true, recipientUnreadTotal: r.total } : { added: false }
+  }
+
+  #messageParams(m: NewMessage): unknown[] {
+    const [lo, hi] = pair(m.from, m.to)
+    return [this.#app, m.to, m.from, lo, hi, ...messageColumns(m)]
   }
 
   async findSameSecond(

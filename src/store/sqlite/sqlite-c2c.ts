@@ -1,7 +1,6 @@
 /**
  * C2CStore on SQLite. Every statement is scoped by app_id; counters change by `x = x + d` only.
- * MsgBody and CloudCustomData are kept as JSON text, so any string a client sent (even a lone
- * UTF-16 surrogate, which a TEXT column would replace) comes back unchanged.
+ * Message columns are written as `messageColumns` (rows/c2c-rows.ts) gives them.
  */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { MsgKey } from '../../domain/c2c/msg-key.js'
@@ -12,11 +11,12 @@ import type {
   HistoryPage,
   HistoryQuery,
   ReadOutcome,
+  SendOutcome,
   UnreadCounts,
   WithdrawOutcome,
 } from '../c2c.js'
 import { chunks, placeholders, type Statements } from './statements.js'
-import { pair, toMessage, type MessageRow } from '../rows/c2c-rows.js'
+import { messageColumns, pair, toMessage, type MessageRow } from '../rows/c2c-rows.js'
 
 export class SqliteC2C implements C2CStore {
   readonly #s: Statements
@@ -42,16 +42,7 @@ export class SqliteC2C implements C2CStore {
         hi,
         m.from,
         m.to,
-        m.msgSeq,
-        m.msgRandom,
-        m.msgTime,
-        m.msgKey,
-        JSON.stringify(m.body),
-        JSON.stringify(m.cloudCustomData),
-        m.needReadReceipt ? 1 : 0,
-        m.counted ? 1 : 0,
-        m.senderSees ? 1 : 0,
-        m.uncounted ?? null,
+        ...messageColumns(m).map((v) => (typeof v === 'boolean' ? Number(v) : v)),
       )
     if (inserted.changes === 0) return { added: false }
     if (m.counted) {
@@ -65,6 +56,14 @@ export class SqliteC2C implements C2CStore {
       if (bumped.changes > 0) this.#addToTotal(m.to, 1)
     }
     return { added: true, recipientUnreadTotal: await this.unreadTotal(m.to) }
+  }
+
+  async send(m: NewMessage): Promise<SendOutcome> {
+    if (!this.#isAccount(m.from)) return { sent: 'unknown-sender' }
+    if (!this.#isAccount(m.to)) return { sent: 'unknown-recipient' }
+    const first = await this.findSameSecond(m.from, m.to, m.msgRandom, m.msgTime)
+    if (first !== undefined) return { sent: 'same-second', msgKey: first }
+    return this.addMessage(m)
   }
 
   async findSameSecond(
