@@ -66,6 +66,7 @@ export type RecallOutcome = 'recalled' | 'not-found'
 
 /** What a read-only snapshot may ask of the group concern. */
 export interface GroupReads {
+  /** One statement. */
   find(groupId: GroupId): Promise<Group | undefined>
   /** The subset of `userIds` that are members now. */
   members(groupId: GroupId, userIds: readonly UserId[]): Promise<Set<UserId>>
@@ -147,7 +148,7 @@ export interface GroupReceiptStore extends GroupReceiptReads {
    * Records that `reader` has read `seqs` (a member's acknowledgement, spec §6.11). Seqs outside
    * the reader's membership, unknown seqs, the reader's own messages and messages without receipts
    * change nothing; repeats are idempotent. Returns the receipt messages whose counts moved.
-   * `not-member` when `reader` is not a member.
+   * `not-member` when `reader` is not a member. One statement.
    */
   acknowledge(
     groupId: GroupId,
