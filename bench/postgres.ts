@@ -27,6 +27,14 @@ const PER_PAIR = 20
 const MEMBERS = 200
 const GROUP_MSGS = 500
 
+/** receiptd's connections carry this name, so only their backends are sampled, not other users'. */
+const APP_NAME = 'receiptd-bench'
+function withAppName(u: string): string {
+  const parsed = new URL(u)
+  parsed.searchParams.set('application_name', APP_NAME)
+  return parsed.toString()
+}
+
 const TICK = 100 // clock ticks per second of /proc/<pid>/stat on Linux
 function cpuSeconds(pid: number): number {
   try {
@@ -61,7 +69,7 @@ async function sampleWaits(until: Promise<unknown>): Promise<string> {
   while (!done) {
     const { rows } = await client.query<{ w: string; n: number }>(
       `SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU') || ' (' || state || ')' AS w, count(*)::int AS n
-       FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+       FROM pg_stat_activity WHERE application_name = '${APP_NAME}'
          AND state <> 'idle' GROUP BY 1`,
     )
     for (const r of rows) seen.set(r.w, (seen.get(r.w) ?? 0) + r.n)
@@ -218,7 +226,9 @@ const pgServers: Running[] = []
 const rows: string[] = []
 try {
   for (let n = 0; n < pgInstances; n++) {
-    pgServers.push(await startReceiptdProcess({ postgres: { url, schema }, logLevel: 'warn' }))
+    pgServers.push(
+      await startReceiptdProcess({ postgres: { url: withAppName(url), schema }, logLevel: 'warn' }),
+    )
   }
   process.stdout.write(
     `setup on each store: ${PAIRS * PER_PAIR} C2C messages, a ${MEMBERS}-member group with ${GROUP_MSGS} messages\n`,
