@@ -24,7 +24,9 @@ const G = 'group_open_http_svc/'
 
 const dir = mkdtempSync(join(tmpdir(), 'receiptd-bench-'))
 const app = testApp()
-const config = testConfig([{ ...app, limits: { ...app.limits, groupReceiptMaxMembers: 100_000 } }])
+const config = testConfig([
+  { ...app, limits: { ...app.limits, groupReceiptMaxMembers: 100_000, groupMsgPerSecond: 0 } },
+])
 const server: TestServer = await startTestServer({
   ...config,
   store: { ...config.store, memory: false, dataDir: dir },

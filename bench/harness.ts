@@ -97,7 +97,12 @@ export async function startReceiptdProcess(options: ReceiptdOptions = {}): Promi
           sdkAppId: SDK_APP_ID,
           secretKey: SECRET,
           admins: [ADMIN],
-          limits: { ratePerSecond: 0, groupReceiptMaxMembers: options.groupReceiptMaxMembers ?? 100_000 },
+          // Load tests send far faster than Tencent's 40 messages a second per group.
+          limits: {
+            ratePerSecond: 0,
+            groupMsgPerSecond: 0,
+            groupReceiptMaxMembers: options.groupReceiptMaxMembers ?? 100_000,
+          },
         },
       ],
     }),

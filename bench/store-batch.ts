@@ -48,9 +48,12 @@ async function run(label: string, durability: 'default' | 'strict'): Promise<voi
         cloudCustomData: '',
         needReadReceipt: true,
         senderSees: true,
+        recipientSees: true,
         uncounted: undefined,
         counted: true,
       })
+      // As sendmsg does: both sides' conversation-list entries move with the message.
+      if (added.added) await tx.recent.touchC2C(from, to, [to, from], parts.msgTime)
       await tx.outbox.enqueue({
         command: 'C2C.CallbackAfterSendMsg',
         orderingKey: `c2c:${from}:${to}`,

@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     callback: on
       ? { ...callbackDefaults, url: `http://127.0.0.1:${rcv.port}/im`, token: 'bench-token' }
       : undefined,
-    limits: { ...defaultLimits, ratePerSecond: 0 },
+    limits: { ...defaultLimits, ratePerSecond: 0, groupMsgPerSecond: 0 },
     groupReceiptTypes: defaultGroupReceiptTypes,
   })
   const apps = [app(OFF_APP, false), app(ON_APP, true)]

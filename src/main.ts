@@ -30,6 +30,7 @@ import { Metrics } from './metrics/metrics.js'
 import { VERSION } from './version.js'
 import { RepeatLog } from './logging/repeat-log.js'
 import { UserSigVerifier } from './gateway/usersig.js'
+import { LoginKicks } from './gateway/login-kicks.js'
 import { openStore } from './store/open-store.js'
 import type { Store, StoreDescription } from './store/store.js'
 import { BeforeSendClient } from './webhooks/before-send.js'
@@ -166,7 +167,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (options.fixturesFile !== undefined)
       await loadFixturesFile(store, apps[0]!, options.fixturesFile, clock)
     await dispatcher.start()
-    const verifier = new UserSigVerifier()
+    const kicks = new LoginKicks(store, clock)
+    const verifier = new UserSigVerifier({ kicks })
     const repeats = new RepeatLog(logger)
     const handleV4 = createV4Handler({
       repeats,
@@ -175,6 +177,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       clock,
       rateLimiter,
       verifier,
+      kicks,
       beforeSend: new BeforeSendClient({ http: beforeHttp, clock }),
       ...(options.commands && { commands: options.commands }),
     })

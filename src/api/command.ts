@@ -11,13 +11,25 @@ import type { ReadTx, Tx, TxShape } from '../store/store.js'
 import type { BeforeSendHook } from '../webhooks/before-send.js'
 import { readFields, type Field, type FieldType, type JsonObject } from './fields.js'
 
-export type Service = 'im_open_login_svc' | 'openim' | 'group_open_http_svc'
+export type Service = 'im_open_login_svc' | 'openim' | 'group_open_http_svc' | 'recentcontact' | 'profile'
+
+export interface ServiceCodes {
+  badJson: Code
+  internal: Code
+  /** The service's own "needs App admin" code, answered instead of the gateway's 60010. */
+  notAdmin?: Code
+  /** The service's envelope carries `ErrorDisplay` (text for end users, always ""). */
+  errorDisplay?: true
+}
 
 /** Per-service answers to a body that is not a JSON object, and to an unexpected failure (style §3). */
-export const serviceCodes: Record<Service, { badJson: Code; internal: Code }> = {
+export const serviceCodes: Record<Service, ServiceCodes> = {
   im_open_login_svc: { badJson: 70402, internal: 70500 },
   openim: { badJson: 90001, internal: 91000 },
   group_open_http_svc: { badJson: 10011, internal: 10002 },
+  // Spec part 2 §17 and §20: their own error families, and ErrorDisplay in every answer.
+  recentcontact: { badJson: 50002, internal: 50004, notAdmin: 50003, errorDisplay: true },
+  profile: { badJson: 40001, internal: 40006, notAdmin: 40004, errorDisplay: true },
 }
 
 export interface CommandContext {
@@ -38,13 +50,19 @@ export interface CommandContext {
   read<T>(fn: (tx: ReadTx) => Promise<T>, shape?: TxShape): Promise<T>
   /** Before-send callbacks; ask before `transaction`, never inside it (spec §7.3). */
   webhooks: BeforeSendHook
+  /** Tells this instance's UserSig check about a kick, once it has committed (spec part 2 §19.2). */
+  kicked(userId: string, notBefore: number): void
 }
 
 /**
  * A command's answer. `actionStatus` is for the few APIs that report partial success
  * (batchsendmsg's "SomeError", spec §4.4); everything else is "OK".
  */
-export type CommandResult = Record<string, unknown> & { actionStatus?: 'OK' | 'SomeError' }
+export type CommandResult = Record<string, unknown> & {
+  actionStatus?: 'OK' | 'SomeError'
+  /** The `ErrorInfo` of a success, for the few APIs whose answer has text there ("succeed", spec part 2 §18). */
+  successInfo?: string
+}
 
 export interface Command {
   service: Service

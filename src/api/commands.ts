@@ -6,7 +6,15 @@ import type { Command } from './command.js'
 import { groupCommands } from './group_open_http_svc/index.js'
 import { loginCommands } from './im_open_login_svc/index.js'
 import { openimCommands } from './openim/index.js'
+import { profileCommands } from './profile/index.js'
+import { recentContactCommands } from './recentcontact/index.js'
 
-const all: readonly Command[] = [...loginCommands, ...openimCommands, ...groupCommands]
+const all: readonly Command[] = [
+  ...loginCommands,
+  ...openimCommands,
+  ...groupCommands,
+  ...recentContactCommands,
+  ...profileCommands,
+]
 
 export const commands: ReadonlyMap<string, Command> = new Map(all.map((c) => [`${c.service}/${c.name}`, c]))

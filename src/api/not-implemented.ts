@@ -6,13 +6,6 @@
  * here; a test checks that this list and the command table never share a key.
  */
 export const notImplemented: ReadonlySet<string> = new Set([
-  // Accounts and login state (spec part 2 §19)
-  'im_open_login_svc/kick',
-  'openim/query_online_status',
-  'openim/querystate',
-  // One-to-one messages (spec part 2 §18)
-  'openim/modify_c2c_msg',
-  'openim/modify_group_msg',
   // All-member push
   'all_member_push/im_push',
   'all_member_push/im_set_attr_name',
@@ -24,9 +17,6 @@ export const notImplemented: ReadonlySet<string> = new Set([
   'all_member_push/im_add_tag',
   'all_member_push/im_remove_tag',
   'all_member_push/im_remove_all_tags',
-  // Profiles (spec part 2 §20)
-  'profile/portrait_get',
-  'profile/portrait_set',
   // Relationship chain
   'sns/friend_add',
   'sns/friend_import',
@@ -44,8 +34,6 @@ export const notImplemented: ReadonlySet<string> = new Set([
   'sns/group_delete',
   'sns/group_get',
   // Recent contacts (spec part 2 §17)
-  'recentcontact/get_list',
-  'recentcontact/delete',
   'recentcontact/create_contact_group',
   'recentcontact/del_contact_group',
   'recentcontact/update_contact_group',
@@ -53,22 +41,8 @@ export const notImplemented: ReadonlySet<string> = new Set([
   'recentcontact/mark_contact',
   'recentcontact/get_contact_group',
   // Groups (spec part 2 §14–16)
-  'group_open_http_svc/get_appid_group_list',
-  'group_open_http_svc/get_group_info',
-  'group_open_http_svc/get_group_member_info',
-  'group_open_http_svc/get_specified_group_member_info',
-  'group_open_http_svc/modify_group_base_info',
-  'group_open_http_svc/modify_group_member_info',
-  'group_open_http_svc/get_joined_group_list',
-  'group_open_http_svc/get_role_in_group',
   'group_open_http_svc/forbid_send_msg',
   'group_open_http_svc/get_group_shutted_uin',
-  'group_open_http_svc/send_group_system_notification',
-  'group_open_http_svc/change_group_owner',
-  'group_open_http_svc/import_group',
-  'group_open_http_svc/import_group_msg',
-  'group_open_http_svc/import_group_member',
-  'group_open_http_svc/delete_group_msg_by_sender',
   'group_open_http_svc/get_online_member_num',
   'group_open_http_svc/send_broadcast_msg',
   // Group attributes and topics

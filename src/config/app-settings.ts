@@ -54,6 +54,7 @@ export function parseApp(raw: unknown, at: string): AppConfig {
     'limits',
     'groupReceiptTypes',
     'testSupport',
+    'legacyMuteFieldNames',
   ])
   const admins = raw.admins === undefined ? ['administrator'] : raw.admins
   if (!Array.isArray(admins) || admins.length === 0 || admins.length > MAX_ADMINS) {
@@ -66,7 +67,13 @@ export function parseApp(raw: unknown, at: string): AppConfig {
   const limits = { ...defaultLimits }
   if (raw.limits !== undefined) {
     if (!isObj(raw.limits)) throw new ConfigError(`${at}.limits: expected an object`)
-    checkKeys(raw.limits, `${at}.limits`, ['ratePerSecond', 'groupReceiptMaxMembers', 'maxAccounts'])
+    checkKeys(raw.limits, `${at}.limits`, [
+      'ratePerSecond',
+      'groupReceiptMaxMembers',
+      'maxAccounts',
+      'groupMsgPerSecond',
+      'groupFreqCtrlMode',
+    ])
     if (raw.limits.ratePerSecond !== undefined) {
       limits.ratePerSecond = int(raw.limits.ratePerSecond, `${at}.limits.ratePerSecond`, 0, 1_000_000)
     }
@@ -81,6 +88,21 @@ export function parseApp(raw: unknown, at: string): AppConfig {
     if (raw.limits.maxAccounts !== undefined) {
       limits.maxAccounts = int(raw.limits.maxAccounts, `${at}.limits.maxAccounts`, 0, Number.MAX_SAFE_INTEGER)
     }
+    if (raw.limits.groupMsgPerSecond !== undefined) {
+      limits.groupMsgPerSecond = int(
+        raw.limits.groupMsgPerSecond,
+        `${at}.limits.groupMsgPerSecond`,
+        0,
+        1_000_000,
+      )
+    }
+    if (raw.limits.groupFreqCtrlMode !== undefined) {
+      const mode = raw.limits.groupFreqCtrlMode
+      if (mode !== 'drop' && mode !== 'error') {
+        throw new ConfigError(`${at}.limits.groupFreqCtrlMode: expected drop or error`)
+      }
+      limits.groupFreqCtrlMode = mode
+    }
   }
   return {
     sdkAppId: int(raw.sdkAppId, `${at}.sdkAppId`, 1, 0xffffffff),
@@ -92,11 +114,13 @@ export function parseApp(raw: unknown, at: string): AppConfig {
       raw.groupReceiptTypes === undefined
         ? [...defaultGroupReceiptTypes]
         : groupReceiptTypes(raw.groupReceiptTypes, `${at}.groupReceiptTypes`),
-    testSupport: testSupport(raw.testSupport, `${at}.testSupport`),
+    testSupport: boolSetting(raw.testSupport, `${at}.testSupport`),
+    legacyMuteFieldNames: boolSetting(raw.legacyMuteFieldNames, `${at}.legacyMuteFieldNames`),
   }
 }
 
-function testSupport(v: unknown, at: string): boolean {
+/** An optional true/false setting, false when absent. */
+function boolSetting(v: unknown, at: string): boolean {
   if (v === undefined) return false
   if (typeof v !== 'boolean') throw new ConfigError(`${at}: expected true or false`)
   return v

@@ -19,7 +19,16 @@ export interface AppLimits {
   groupReceiptMaxMembers: number
   /** Accounts an app may import (70398 past it); 0 means no limit. */
   maxAccounts: number
+  /**
+   * Messages a second per group, as Tencent's 40 (spec part 2 §22); later ones in the same second
+   * are dropped. 0 turns the limit off (load tests).
+   */
+  groupMsgPerSecond: number
+  /** A dropped message answers success with `MsgDropReason: "MsgFreqCtrl"` (drop) or 10023 (error). */
+  groupFreqCtrlMode: GroupFreqCtrlMode
 }
+
+export type GroupFreqCtrlMode = 'drop' | 'error'
 
 export type TimeoutPolicy = 'deliver' | 'reject'
 
@@ -69,6 +78,12 @@ export interface AppConfig {
    */
   groupReceiptTypes: readonly ReceiptCapableType[]
   /**
+   * Answers also carry the pre-2022 names of the renamed mute fields (`ShutUpUntil` beside
+   * `MuteUntil`, `ShutUpAllMember` beside `MuteAllMember`) for clients that read only those
+   * (spec part 2 §13.3). Requests accept both names either way. Default off.
+   */
+  legacyMuteFieldNames?: boolean
+  /**
    * Allows `POST /api/apps/<id>/reset` and `…/fixtures`, which wipe or load the app's data: on for
    * the development app, off unless set for configured apps.
    */
@@ -96,8 +111,16 @@ export interface PostgresConfig {
   schema: string
   /** Connections per instance; each transaction holds one for its few round trips. */
   poolMax: number
-  /** How long to wait for a connection (new or from a busy pool) before the call fails. */
-  connectionTimeoutMs: number
+  /**
+   * How long a request waits for a connection (new, or from a busy pool) before it fails with the
+   * service's internal-error code. `connectionTimeoutMs`, its older name, is still read.
+   */
+  acquireTimeoutMs: number
+  /**
+   * Server-side `statement_timeout` and `idle_in_transaction_session_timeout` of every connection;
+   * a server that does not answer at all (frozen) is given up on half a second after it.
+   */
+  statementTimeoutMs: number
   /** An idle pooled connection is closed after this long; 0 keeps it. */
   idleTimeoutMs: number
 }
@@ -184,6 +207,8 @@ export const defaultLimits: AppLimits = {
   ratePerSecond: undefined,
   groupReceiptMaxMembers: 200,
   maxAccounts: 0,
+  groupMsgPerSecond: 40,
+  groupFreqCtrlMode: 'drop',
 }
 
 /** Every type that can have read receipts (spec §6.10): Private/Work, Public, ChatRoom/Meeting. */
@@ -203,7 +228,13 @@ export const defaults: Omit<Config, 'apps' | 'configFile' | 'devApp'> = {
     memory: false,
     durability: 'default',
     databaseUrl: undefined,
-    postgres: { schema: 'public', poolMax: 10, connectionTimeoutMs: 5_000, idleTimeoutMs: 30_000 },
+    postgres: {
+      schema: 'public',
+      poolMax: 10,
+      acquireTimeoutMs: 5_000,
+      statementTimeoutMs: 5_000,
+      idleTimeoutMs: 30_000,
+    },
   },
   redis: { url: undefined },
   webhooks: { leaseMs: 60_000, pollIntervalMs: 1000, retentionHours: 72 },

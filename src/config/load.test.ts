@@ -29,7 +29,13 @@ describe('loadConfig', () => {
       memory: false,
       durability: 'default',
       databaseUrl: undefined,
-      postgres: { schema: 'public', poolMax: 10, connectionTimeoutMs: 5000, idleTimeoutMs: 30000 },
+      postgres: {
+        schema: 'public',
+        poolMax: 10,
+        acquireTimeoutMs: 5000,
+        statementTimeoutMs: 5000,
+        idleTimeoutMs: 30000,
+      },
     })
     expect(c.redis).toEqual({ url: undefined })
     expect(c.webhooks).toEqual({ leaseMs: 60000, pollIntervalMs: 1000, retentionHours: 72 })
@@ -85,6 +91,8 @@ describe('loadConfig', () => {
     ['store: { databaseUrl: "mysql://x" }\n', /store\.databaseUrl: expected a postgres:\/\//],
     ['store: { postgres: { poolMax: 0 } }\n', /store\.postgres\.poolMax/],
     ['store: { postgres: { connectionTimeoutMs: 5 } }\n', /store\.postgres\.connectionTimeoutMs/],
+    ['store: { postgres: { acquireTimeoutMs: 5 } }\n', /store\.postgres\.acquireTimeoutMs/],
+    ['store: { postgres: { statementTimeoutMs: 50 } }\n', /store\.postgres\.statementTimeoutMs/],
     ['store: { postgres: { idleTimeoutMs: -1 } }\n', /store\.postgres\.idleTimeoutMs/],
     ['store: { postgres: { schema: "a b" } }\n', /store\.postgres\.schema: expected a plain identifier/],
     ['store: { postgres: { poolSize: 3 } }\n', /store\.postgres\.poolSize: unknown setting/],
@@ -123,6 +131,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ config: path }, {}).store).toMatchObject({
       databaseUrl: 'postgres://file/db',
       postgres: { schema: 'public', poolMax: 3 },
+    })
+    const older = file(
+      'older.yaml',
+      'store: { postgres: { connectionTimeoutMs: 700, statementTimeoutMs: 900 } }\n',
+    )
+    expect(loadConfig({ config: older }, {}).store.postgres).toMatchObject({
+      acquireTimeoutMs: 700,
+      statementTimeoutMs: 900,
     })
     expect(loadConfig({}, { DATABASE_URL: 'postgres://common/db' }).store.databaseUrl).toBe(
       'postgres://common/db',

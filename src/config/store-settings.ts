@@ -28,19 +28,22 @@ const SCHEMA = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 export function postgresSettings(raw: unknown, at: string, defaults: PostgresConfig): PostgresConfig {
   if (raw === undefined) return defaults
   if (!isObj(raw)) throw new ConfigError(`${at}: expected a mapping`)
-  checkKeys(raw, at, Object.keys(defaults))
+  checkKeys(raw, at, [...Object.keys(defaults), 'connectionTimeoutMs'])
   const schema = raw.schema === undefined ? defaults.schema : str(raw.schema, `${at}.schema`)
   if (!SCHEMA.test(schema)) {
     throw new ConfigError(
       `${at}.schema: expected a plain identifier (letters, digits, _; at most 63), got ${JSON.stringify(schema)}`,
     )
   }
-  const num = (key: keyof PostgresConfig, min: number, max: number): number =>
-    raw[key] === undefined ? (defaults[key] as number) : int(raw[key], `${at}.${key}`, min, max)
+  const num = (key: keyof PostgresConfig, min: number, max: number, from: string = key): number =>
+    raw[from] === undefined ? (defaults[key] as number) : int(raw[from], `${at}.${from}`, min, max)
+  // `connectionTimeoutMs` is the older name of `acquireTimeoutMs`; the new name wins when both are set.
+  const acquireKey = raw.acquireTimeoutMs === undefined ? 'connectionTimeoutMs' : 'acquireTimeoutMs'
   return {
     schema,
     poolMax: num('poolMax', 1, 1000),
-    connectionTimeoutMs: num('connectionTimeoutMs', 100, 600_000),
+    acquireTimeoutMs: num('acquireTimeoutMs', 100, 600_000, acquireKey),
+    statementTimeoutMs: num('statementTimeoutMs', 100, 600_000),
     idleTimeoutMs: num('idleTimeoutMs', 0, 86_400_000),
   }
 }

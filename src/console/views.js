@@ -126,6 +126,7 @@ const REASON_TEXT = {
   NoUnread: 'sent with NoUnread',
   OnlineOnly: 'online only',
   ImportedAsRead: 'imported as read',
+  ConversationDeleted: 'conversation deleted',
   Recalled: 'recalled',
   BeforeReadTime: 'read (before the read time)',
   NotCounted: 'not counted',

@@ -11,8 +11,12 @@ export interface Envelope {
   [field: string]: unknown
 }
 
-export function ok(fields: Record<string, unknown> = {}, status: 'OK' | 'SomeError' = 'OK'): Envelope {
-  return { ActionStatus: status, ErrorInfo: '', ErrorCode: 0, ...fields }
+export function ok(
+  fields: Record<string, unknown> = {},
+  status: 'OK' | 'SomeError' = 'OK',
+  info = '',
+): Envelope {
+  return { ActionStatus: status, ErrorInfo: info, ErrorCode: 0, ...fields }
 }
 
 export function failure(code: Code | CallbackCode, info: string): Envelope {

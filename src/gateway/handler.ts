@@ -5,7 +5,7 @@
  * service's parse code), then the command. Nothing thrown escapes: an unexpected failure is logged
  * with the request id and answered with the service's internal-error code.
  */
-import type { Command, CommandContext } from '../api/command.js'
+import type { Command, CommandContext, Service } from '../api/command.js'
 import { serviceCodes } from '../api/command.js'
 import { commands as commandTable } from '../api/commands.js'
 import { notImplemented } from '../api/not-implemented.js'
@@ -21,6 +21,7 @@ import { parseJsonBody } from './body.js'
 import { failure, ok, type Envelope } from './envelope.js'
 import type { RateLimiter } from './rate-limit.js'
 import { parseQuery, parseV4Path, readV4Params } from './url.js'
+import type { KickedLogins } from './login-kicks.js'
 import type { UserSigVerifier } from './usersig.js'
 
 export interface V4Request {
@@ -39,6 +40,8 @@ export interface GatewayDeps {
   clock: Clock
   rateLimiter: RateLimiter
   verifier: UserSigVerifier
+  /** The kicks the verifier consults; told about each kick this instance commits. */
+  kicks?: KickedLogins
   beforeSend: BeforeSendClient
   commands?: ReadonlyMap<string, Command>
   /** Where unexpected failures are logged, once per cause and interval; each request's log otherwise. */
@@ -77,6 +80,13 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
   const warned = new Set<string>()
 
   return async function handleV4(req) {
+    const outcome = await answer(req)
+    const service = outcome.service && serviceCodes[outcome.service]
+    if (service?.errorDisplay) outcome.envelope.ErrorDisplay = ''
+    return { envelope: outcome.envelope, sdkAppId: outcome.sdkAppId, command: outcome.command }
+  }
+
+  async function answer(req: V4Request): Promise<V4Outcome & { service?: Service }> {
     let sdkAppId: number | undefined
     let cmd: Command | undefined
     let name: string | undefined
@@ -101,7 +111,7 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
       const app = /^\d{1,10}$/.test(params.sdkAppIdRaw) ? apps.get(Number(params.sdkAppIdRaw)) : undefined
       if (app === undefined) throw new TencentError(60006)
       sdkAppId = app.sdkAppId
-      verifier.verify(app, params.identifier, params.usersig, clock.nowSeconds())
+      await verifier.verify(app, params.identifier, params.usersig, clock.nowSeconds())
       const rate = app.limits.ratePerSecond ?? cmd.perSecond
       if (rate > 0) {
         let allowed = rateLimiter.take(`${app.sdkAppId}/${cmd.service}/${cmd.name}`, rate, clock.nowMs())
@@ -124,11 +134,23 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
           store.transaction(app.sdkAppId, (tx) => fn(forRequest(tx, app, clientIp)), shape),
         read: (fn, shape) => store.read(app.sdkAppId, fn, shape),
         webhooks: beforeSend.forRequest({ app, clientIp, log: req.log }),
+        kicked: (userId, notBefore) => deps.kicks?.kicked(app.sdkAppId, userId, notBefore),
       }
-      const { actionStatus, ...fields } = await cmd.run(parsed.body, ctx)
-      return { envelope: ok(fields, actionStatus), sdkAppId, command: name }
+      const { actionStatus, successInfo, ...fields } = await cmd.run(parsed.body, ctx)
+      return {
+        envelope: ok(fields, actionStatus, successInfo),
+        sdkAppId,
+        command: name,
+        service: cmd.service,
+      }
     } catch (e) {
-      if (e instanceof TencentError) return { envelope: failure(e.code, e.info), sdkAppId, command: name }
+      const service = cmd?.service
+      if (e instanceof TencentError) {
+        const notAdmin = service && serviceCodes[service].notAdmin
+        const code = e.code === 60010 && notAdmin !== undefined ? notAdmin : e.code
+        const info = code === e.code ? e.info : codes[notAdmin!]
+        return { envelope: failure(code, info), sdkAppId, command: name, service }
+      }
       // One failure cause (a full disk, a lost database) fails every request alike: its stack is
       // logged once, then counted, instead of once per request.
       const fields = { err: e, command: cmd && `${cmd.service}/${cmd.name}` }
@@ -136,7 +158,7 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
       if (deps.repeats) deps.repeats.error(failureKey('v4', e), fields, msg)
       else req.log.error(fields, msg)
       const code = cmd ? serviceCodes[cmd.service].internal : 70500
-      return { envelope: failure(code, codes[code]), sdkAppId, command: name }
+      return { envelope: failure(code, codes[code]), sdkAppId, command: name, service }
     }
   }
 }

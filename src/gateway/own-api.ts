@@ -46,11 +46,11 @@ type Params = { sdkAppId: string; id?: string }
 type Handler = (app: AppConfig, query: Map<string, string>, params: Params) => Promise<Envelope>
 
 /** The caller's app, checked as the v4 gateway checks a call (spec §1.6 order and codes). */
-function authorize(
+async function authorize(
   apps: ReadonlyMap<number, AppConfig>,
   deps: Pick<OwnApiDeps, 'clock' | 'verifier'>,
   req: RouteRequest<string>,
-): { app: AppConfig; query: Map<string, string> } {
+): Promise<{ app: AppConfig; query: Map<string, string> }> {
   const query = parseQuery(req.query)
   const v4 = readV4Params(query)
   if (v4.sdkAppIdRaw === undefined || v4.sdkAppIdRaw === '') throw new TencentError(60012)
@@ -60,7 +60,7 @@ function authorize(
   if (v4.sdkAppIdRaw !== String(app.sdkAppId)) {
     throw new TencentError(60006, `sdkappid ${v4.sdkAppIdRaw} is not the app in the path`)
   }
-  deps.verifier.verify(app, v4.identifier, v4.usersig, deps.clock.nowSeconds())
+  await deps.verifier.verify(app, v4.identifier, v4.usersig, deps.clock.nowSeconds())
   return { app, query }
 }
 
@@ -84,7 +84,7 @@ export function signedRoute(
   return async (req) => {
     let sdkAppId: number | undefined
     try {
-      const { app, query } = authorize(apps, deps, req)
+      const { app, query } = await authorize(apps, deps, req)
       sdkAppId = app.sdkAppId
       const answer = await run(app, query, req)
       return isAnswer(answer) ? { ...answer, sdkAppId } : json(200, ok(answer), { sdkAppId })
@@ -108,7 +108,7 @@ export function addOwnApiRoutes(routes: Routes, deps: OwnApiDeps): void {
       let envelope: Envelope
       let sdkAppId: number | undefined
       try {
-        const { app, query } = authorize(apps, deps, req as RouteRequest<string>)
+        const { app, query } = await authorize(apps, deps, req as RouteRequest<string>)
         sdkAppId = app.sdkAppId
         envelope = await handler(app, query, req.params as unknown as Params)
       } catch (e) {
@@ -150,9 +150,40 @@ export function addOwnApiRoutes(routes: Routes, deps: OwnApiDeps): void {
     return ok({ Delivery: render(delivery) })
   }
 
-  routes.add('GET', '/api/apps/:sdkAppId/webhooks/deliveries', signed(listDeliveries))
-  routes.add('POST', '/api/apps/:sdkAppId/webhooks/deliveries/:id/retry', signed(retryDelivery))
+  const [list, retry] = deliveryLogRoutes
+  routes.add(list.method, list.path, signed(listDeliveries))
+  routes.add(retry.method, retry.path, signed(retryDelivery))
 }
+
+/** A route as the OpenAPI description shows it. */
+export interface RouteDescription {
+  method: 'GET' | 'POST'
+  path: string
+  summary: string
+  query: readonly { name: string; description: string }[]
+}
+
+/** The delivery log's two routes, described once for the router and the OpenAPI document. */
+export const deliveryLogRoutes = [
+  {
+    method: 'GET',
+    path: '/api/apps/:sdkAppId/webhooks/deliveries',
+    summary:
+      'The webhook delivery log, newest first: Deliveries (pending events, and finished ones for webhooks.retentionHours), Cursor, IsFinish',
+    query: [
+      { name: 'command', description: 'only events of this callback command' },
+      { name: 'status', description: `only deliveries in this status: ${deliveryStatuses.join(', ')}` },
+      { name: 'limit', description: `items per page, 1 to ${MAX_PAGE} (default ${DEFAULT_PAGE})` },
+      { name: 'cursor', description: 'the Cursor of the previous page; absent or "0" for the first' },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/apps/:sdkAppId/webhooks/deliveries/:id/retry',
+    summary: 'Sends an event again while it is in the log (60009 once deleted): Delivery',
+    query: [],
+  },
+] as const satisfies readonly [RouteDescription, RouteDescription]
 
 /** Wire form of a delivery; absent times are null. */
 function render(d: Delivery): Record<string, unknown> {

@@ -136,6 +136,11 @@ export class Routes {
     return this
   }
 
+  /** Every route, in the order added: for descriptions that must cover them all. */
+  list(): { method: Method; pattern: string }[] {
+    return this.#routes.map((r) => ({ method: r.method, pattern: r.pattern }))
+  }
+
   match(method: string, path: string): RouteMatch {
     const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
     const parts = trimmed.split('/').slice(1)

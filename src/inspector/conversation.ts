@@ -17,6 +17,7 @@ const REASON_NAMES: Record<NotUnreadReason, string> = {
   'no-unread': 'NoUnread',
   'online-only': 'OnlineOnly',
   'import-history': 'ImportedAsRead',
+  deleted: 'ConversationDeleted',
   recalled: 'Recalled',
   'before-read-time': 'BeforeReadTime',
   'not-counted': 'NotCounted',
@@ -71,6 +72,7 @@ function renderMessage(m: StoredMessage, owner: UserId, readTime: number, peerRe
     Recalled: m.recalled ? 1 : 0,
     /** Shown in the sender's own history (SyncOtherMachine 2 hides it there). */
     SenderSees: m.senderSees ? 1 : 0,
+    RecipientSees: m.recipientSees ? 1 : 0,
     /** Part of the owner's unread count now. */
     Unread: reasons.length === 0 ? 1 : 0,
     NotUnreadBecause: reasons.map((x) => REASON_NAMES[x]),

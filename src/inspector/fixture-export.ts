@@ -70,8 +70,10 @@ export async function exportFixtures(tx: ReadTx, admins: ReadonlySet<string>): P
       ...(m.peerRead && { IsPeerRead: 1 as const }),
       ...(m.recalled && { Recalled: 1 as const }),
       ...(!m.senderSees && { SenderSees: 0 as const }),
+      ...(!m.recipientSees && { RecipientSees: 0 as const }),
       ...(m.uncounted === 'no-unread' && { NotCounted: 'NoUnread' as const }),
       ...(m.uncounted === 'import-history' && { NotCounted: 'ImportedAsRead' as const }),
+      ...(m.uncounted === 'deleted' && { NotCounted: 'ConversationDeleted' as const }),
     })
   }
   type Pair = { owner: UserId; peer: UserId }
@@ -109,7 +111,8 @@ async function exportGroup(tx: ReadTx, groupId: GroupId): Promise<FixtureDocumen
       JoinSeq: m.joinSeq,
       JoinTime: m.joinTime,
       ...(ranges.has(m.memberNo) && { ReadSeqs: ranges.get(m.memberNo)! }),
-      ...(m.unread !== undefined && { UnreadMsgNum: m.unread }),
+      // Loading places the read seq so that this many counting messages follow it, as exported.
+      UnreadMsgNum: m.unread,
     })
   }
   const newestFirst = []

@@ -14,6 +14,10 @@ import type { Priority } from '../domain/groups/limits.js'
 
 export const FIXTURE_VERSION = 1
 
+/** The reasons a fixture message never counts as unread, by their names in the document. */
+export const NOT_COUNTED_NAMES = ['NoUnread', 'ImportedAsRead', 'ConversationDeleted'] as const
+export type NotCountedName = (typeof NOT_COUNTED_NAMES)[number]
+
 export interface FixtureDocument {
   version: number
   accounts: { UserID: UserId; Nick?: string; FaceUrl?: string; CreateTime?: number }[]
@@ -30,8 +34,13 @@ export interface FixtureDocument {
     Recalled?: 0 | 1
     /** Kept out of the sender's own history (sendmsg `SyncOtherMachine: 2`). */
     SenderSees?: 0 | 1
-    /** Never counted as unread: `NoUnread` (sendmsg) or `ImportedAsRead` (importmsg 2). */
-    NotCounted?: 'NoUnread' | 'ImportedAsRead'
+    /** 0: the recipient deleted the conversation with its history (recentcontact/delete ClearRamble). */
+    RecipientSees?: 0 | 1
+    /**
+     * Never counted as unread: `NoUnread` (sendmsg), `ImportedAsRead` (importmsg 2), or
+     * `ConversationDeleted` (unread when its recipient deleted the conversation).
+     */
+    NotCounted?: NotCountedName
   }[]
   c2cReadTimes: { Report_Account: UserId; Peer_Account: UserId; MsgReadTime: number }[]
   groups: {
@@ -124,7 +133,7 @@ function body(m: Obj, at: string): MsgElement[] {
 
 const C2C_KEYS = [
   'From_Account', 'To_Account', 'MsgTime', 'MsgSeq', 'MsgRandom', 'MsgBody', 'Text', 'CloudCustomData',
-  'IsNeedReadReceipt', 'IsPeerRead', 'Recalled', 'SenderSees', 'NotCounted', 'MsgKey',
+  'IsNeedReadReceipt', 'IsPeerRead', 'Recalled', 'SenderSees', 'RecipientSees', 'NotCounted', 'MsgKey',
 ] // prettier-ignore
 const MEMBER_KEYS = ['Member_Account', 'Role', 'JoinSeq', 'JoinTime', 'ReadSeqs', 'UnreadMsgNum']
 const GROUP_MSG_KEYS = [
@@ -159,8 +168,8 @@ export function parseFixtures(text: string): FixtureDocument {
       const at = `c2cMessages[${i}]`
       const m = obj(v, at, C2C_KEYS)
       const notCounted = optStr(m.NotCounted, `${at}.NotCounted`)
-      if (notCounted !== undefined && notCounted !== 'NoUnread' && notCounted !== 'ImportedAsRead') {
-        bad(`${at}.NotCounted`, 'must be NoUnread or ImportedAsRead')
+      if (notCounted !== undefined && !(NOT_COUNTED_NAMES as readonly string[]).includes(notCounted)) {
+        bad(`${at}.NotCounted`, `must be ${NOT_COUNTED_NAMES.join(', ')}`)
       }
       return {
         From_Account: userId(m.From_Account, `${at}.From_Account`),
@@ -174,7 +183,8 @@ export function parseFixtures(text: string): FixtureDocument {
         IsPeerRead: flag(m.IsPeerRead, `${at}.IsPeerRead`),
         Recalled: flag(m.Recalled, `${at}.Recalled`),
         SenderSees: flag(m.SenderSees, `${at}.SenderSees`),
-        NotCounted: notCounted as 'NoUnread' | 'ImportedAsRead' | undefined,
+        RecipientSees: flag(m.RecipientSees, `${at}.RecipientSees`),
+        NotCounted: notCounted as NotCountedName | undefined,
       }
     }),
     c2cReadTimes: list(doc.c2cReadTimes, 'c2cReadTimes').map((v, i) => {

@@ -10,7 +10,7 @@ import { TencentError } from '../domain/codes.js'
 import { MAX_GROUP_MEMBERS } from '../domain/groups/limits.js'
 import { contentHash } from '../domain/groups/message-rules.js'
 import type { Tx } from '../store/store.js'
-import type { FixtureDocument } from './fixture-format.js'
+import type { FixtureDocument, NotCountedName } from './fixture-format.js'
 
 export interface LoadCounts {
   Accounts: number
@@ -19,9 +19,10 @@ export interface LoadCounts {
   Groups: number
 }
 
-const EXCLUSION: Record<'NoUnread' | 'ImportedAsRead', UnreadExclusion> = {
+const EXCLUSION: Record<NotCountedName, UnreadExclusion> = {
   NoUnread: 'no-unread',
   ImportedAsRead: 'import-history',
+  ConversationDeleted: 'deleted',
 }
 
 /** Loads `doc` in the caller's transaction; existing data of the app stays unless it collides. */
@@ -62,6 +63,7 @@ export async function loadFixtures(tx: Tx, doc: FixtureDocument, nowSeconds: num
       cloudCustomData: m.CloudCustomData ?? '',
       needReadReceipt: m.IsNeedReadReceipt === 1,
       senderSees: m.SenderSees !== 0,
+      recipientSees: m.RecipientSees !== 0,
       counted: exclusion === undefined,
       uncounted: exclusion,
     })
@@ -71,6 +73,9 @@ export async function loadFixtures(tx: Tx, doc: FixtureDocument, nowSeconds: num
         `fixtures: c2cMessages[${i}] has the MsgKey of another message of its conversation`,
       )
     }
+    // A loaded message moves the conversation lists as a sent one does (spec part 2 §17.1).
+    const owners = m.SenderSees !== 0 ? [m.To_Account, m.From_Account] : [m.To_Account]
+    await tx.recent.touchC2C(m.From_Account, m.To_Account, owners, m.MsgTime)
     const key = formatMsgKey(parts) as MsgKey
     if (m.IsPeerRead === 1) {
       if (m.IsNeedReadReceipt !== 1)
@@ -134,7 +139,7 @@ async function loadGroup(tx: Tx, g: FixtureDocument['groups'][number], nowSecond
   }
   await join(0)
   for (const m of g.Messages) {
-    await tx.groups.appendMessage(g.GroupId, {
+    const { seq } = await tx.groups.appendMessage(g.GroupId, {
       sender: m.From_Account,
       random: m.Random ?? 0,
       time: m.MsgTime,
@@ -145,6 +150,8 @@ async function loadGroup(tx: Tx, g: FixtureDocument['groups'][number], nowSecond
       onlineOnly: m.OnlineOnlyFlag === 1,
       receipt: m.NeedReadReceipt === 1,
     })
+    // A loaded message moves the members' conversation lists as a sent one does.
+    if (m.OnlineOnlyFlag !== 1) await tx.recent.touchGroup(g.GroupId, seq, m.MsgTime)
     await join(m.MsgSeq)
   }
   for (const m of g.Members) {
@@ -155,8 +162,12 @@ async function loadGroup(tx: Tx, g: FixtureDocument['groups'][number], nowSecond
         m.ReadSeqs.map(([lo, hi]) => ({ lo, hi })),
       )
     }
-    if (m.UnreadMsgNum !== undefined) await tx.groups.setUnread(g.GroupId, m.Member_Account, m.UnreadMsgNum)
   }
   const recalled = g.Messages.filter((m) => m.Recalled === 1).map((m) => m.MsgSeq)
   if (recalled.length > 0) await tx.groups.recall(g.GroupId, recalled)
+  // After the recalls: an unread count is of the messages that count now.
+  for (const m of g.Members) {
+    if (m.UnreadMsgNum !== undefined)
+      await tx.groups.placeReadSeq(g.GroupId, m.Member_Account, m.UnreadMsgNum)
+  }
 }

@@ -5,7 +5,7 @@
 import type { Command } from '../api/command.js'
 import type { AppConfig } from '../config/config.js'
 import type { Clock } from '../domain/clock.js'
-import { signedRoute } from '../gateway/own-api.js'
+import { deliveryLogRoutes, signedRoute } from '../gateway/own-api.js'
 import { events, text, type Routes } from '../gateway/routes.js'
 import { addConsoleRoutes } from '../gateway/static.js'
 import type { UserSigVerifier } from '../gateway/usersig.js'
@@ -64,7 +64,12 @@ export function mountInspector(
     ),
   )
   const openApi = JSON.stringify(
-    openApiDocument({ version: deps.version, ...table, commands: deps.commands }),
+    openApiDocument({
+      version: deps.version,
+      routes: [...table.routes, ...deliveryLogRoutes],
+      events: table.events,
+      commands: deps.commands,
+    }),
   )
   routes.add('GET', '/api/openapi.json', async () => text(200, 'application/json; charset=utf-8', openApi))
   addConsoleRoutes(routes, CONSOLE_DIR)

@@ -5,7 +5,8 @@
  * bodies list names only; docs/errors.md has every code.
  */
 import type { Command } from '../api/command.js'
-import type { EventRoute, InspectRoute } from './routes.js'
+import type { RouteDescription } from '../gateway/own-api.js'
+import type { EventRoute } from './routes.js'
 
 const ENVELOPE = {
   type: 'object',
@@ -47,7 +48,7 @@ function pathOf(route: string): { path: string; params: object[] } {
 
 export function openApiDocument(input: {
   version: string
-  routes: readonly InspectRoute[]
+  routes: readonly RouteDescription[]
   events: EventRoute
   commands: Iterable<Command>
 }): Record<string, unknown> {

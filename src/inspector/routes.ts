@@ -11,7 +11,7 @@ import { explainConversation } from './conversation.js'
 import { getGroup, listGroupMembers, listGroupMessages, listGroups, listReaders } from './groups.js'
 import { recount } from './recount.js'
 import type { InspectRequest } from './request.js'
-import { exportApp, postFixtures, resetApp } from './test-support.js'
+import { exportApp, pinConversation, postFixtures, resetApp } from './test-support.js'
 import { getDelivery } from './webhooks.js'
 
 export interface QueryParam {
@@ -148,6 +148,18 @@ export function inspectRoutes(deps: { store: Store; clock: Clock }): {
       run: (r) => postFixtures(store, clock, r),
     },
     {
+      method: 'POST',
+      path: `${app}/accounts/:userId/pin`,
+      summary:
+        "Pins (or unpins) an entry of the user's conversation list, as a client does; recentcontact/get_list shows it in its pinned section",
+      query: [
+        { name: 'peer', description: 'the C2C peer of the entry' },
+        { name: 'group', description: 'or the GroupId of the entry' },
+        { name: 'pinned', description: '1 (default) to pin, 0 to unpin' },
+      ],
+      run: (r) => pinConversation(store, r),
+    },
+    {
       method: 'GET',
       path: `${app}/export`,
       summary: 'The app as a fixture document, which POST …/fixtures loads back',
@@ -163,14 +175,17 @@ export function inspectRoutes(deps: { store: Store; clock: Clock }): {
     query: [],
     stream(r, send) {
       let timer: NodeJS.Timeout | undefined
-      const off = store.onCommit((sdkAppId) => {
-        if (sdkAppId !== undefined && sdkAppId !== r.app.sdkAppId) return
-        timer ??= setTimeout(() => {
-          timer = undefined
-          send('change', { SdkAppId: r.app.sdkAppId, TimeMs: clock.nowMs() })
-        }, COALESCE_MS)
-      })
-      send('ready', { SdkAppId: r.app.sdkAppId })
+      const off = store.onCommit(
+        (sdkAppId) => {
+          if (sdkAppId !== undefined && sdkAppId !== r.app.sdkAppId) return
+          timer ??= setTimeout(() => {
+            timer = undefined
+            send('change', { SdkAppId: r.app.sdkAppId, TimeMs: clock.nowMs() })
+          }, COALESCE_MS)
+        },
+        // `ready` promises that every commit from then on is reported.
+        () => send('ready', { SdkAppId: r.app.sdkAppId }),
+      )
       return () => {
         clearTimeout(timer)
         off()

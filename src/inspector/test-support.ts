@@ -12,7 +12,7 @@ import type { Store } from '../store/store.js'
 import { parseFixtures, type FixtureDocument } from './fixture-format.js'
 import { exportFixtures, renderFixtures } from './fixture-export.js'
 import { loadFixtures, type LoadCounts } from './fixtures.js'
-import type { InspectRequest } from './request.js'
+import { param, type InspectRequest } from './request.js'
 
 function requireTestSupport(app: AppConfig): void {
   if (app.testSupport !== true) {
@@ -73,4 +73,28 @@ export async function exportApp(store: Store, r: InspectRequest) {
   if (format !== 'json' && format !== 'yaml') throw new TencentError(60002, 'format must be json or yaml')
   const doc = await store.read(r.app.sdkAppId, (tx) => exportFixtures(tx, new Set(r.app.admins)))
   return renderFixtures(doc, format)
+}
+
+/**
+ * `POST /api/apps/<id>/accounts/<UserID>/pin?peer=<UserID>|group=<GroupId>[&pinned=0]`: pins (or
+ * unpins) an entry of the user's conversation list, as a client does; no REST API of Tencent can
+ * (spec part 2 §17.1). 60009 when the user has no such entry (C2C) or is not in the group.
+ */
+export async function pinConversation(store: Store, r: InspectRequest) {
+  requireTestSupport(r.app)
+  const owner = param(r, 'userId') as UserId
+  const peer = r.query.get('peer')
+  const group = r.query.get('group')
+  if ((peer === undefined) === (group === undefined))
+    throw new TencentError(60002, 'give either peer or group')
+  const flag = r.query.get('pinned') ?? '1'
+  if (flag !== '0' && flag !== '1') throw new TencentError(60002, 'pinned must be 0 or 1')
+  const kind = peer !== undefined ? 'c2c' : 'group'
+  const id = (peer ?? group)!
+  const done = await store.transaction(r.app.sdkAppId, (tx) =>
+    tx.recent.setPinned(owner, kind, id, flag === '1'),
+  )
+  if (!done)
+    throw new TencentError(60009, `${owner} has no conversation with ${kind === 'c2c' ? '' : 'group '}${id}`)
+  return { TopFlag: Number(flag) }
 }

@@ -15,6 +15,12 @@ export interface AccountStore extends AccountReads {
    * that are given. Returns the ids that did not exist before.
    */
   importAccounts(accounts: readonly NewAccount[], nowSeconds: number): Promise<UserId[]>
+  /**
+   * Until commit, keeps every other transaction of this app that calls it waiting here, so a
+   * count read after it still holds when the import that follows commits (`maxAccounts`). Every
+   * import that is bound by the limit calls it first.
+   */
+  lockCount(): Promise<void>
   /** Deletes accounts; returns the ids that existed. Other accounts' data is untouched. */
   deleteAccounts(userIds: readonly UserId[]): Promise<Set<UserId>>
 }

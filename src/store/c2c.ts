@@ -80,9 +80,18 @@ export interface C2CStore extends C2CReads {
   /**
    * sendmsg's checks and write as one step: the sender and then the recipient must be accounts, a
    * message the sender sent the recipient in the same second with the same MsgRandom is the same
-   * message (spec §4.2), and otherwise `addMessage`. One statement.
+   * message (spec §4.2), and otherwise `addMessage` and the conversation list entries of
+   * `recentOwners` moved to the message (`RecentStore.touchC2C`). The checks run under the
+   * conversation's lock (`lockConversations`), so a concurrent repeat cannot slip in between.
+   * One statement on PostgreSQL.
    */
-  send(message: NewMessage): Promise<SendOutcome>
+  send(message: NewMessage, recentOwners: readonly UserId[]): Promise<SendOutcome>
+  /**
+   * Until commit, keeps every other transaction that locks one of these conversations (`user` with
+   * each of `peers`) waiting here, so a duplicate looked for after it (`findSameSecond`) cannot be
+   * stored by another send meanwhile (spec §4.2).
+   */
+  lockConversations(user: UserId, peers: readonly UserId[]): Promise<void>
   /** Marks a message recalled; an unread counted message leaves the recipient's counters. */
   withdraw(from: UserId, to: UserId, msgKey: MsgKey): Promise<WithdrawOutcome>
   /**

@@ -87,6 +87,12 @@ export interface DeliveryQueue {
   sweep(finishedUpToMs: number, limit: number): Promise<number>
   /** Gives back leases without an attempt (an orderly shutdown). */
   release(owner: string, eventIds: readonly number[]): Promise<void>
+  /**
+   * Gives back every lease `owner` holds on a pending event except those of `keep`: after a claim
+   * whose answer was lost (the database stopped answering and may have committed it later), the
+   * events it leased without the dispatcher knowing wait for nobody.
+   */
+  releaseOthers(owner: string, keep: readonly number[]): Promise<void>
   /** Calls `listener` after a commit that recorded or re-queued events; returns the unsubscriber. */
   onChange(listener: () => void): () => void
 }

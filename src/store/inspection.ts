@@ -53,8 +53,10 @@ export interface GroupMemberView {
   joinTime: number
   /** The group's last seq when the member joined: earlier messages are not in its audiences. */
   joinSeq: number
-  /** Set by set_unread_msg_num, if ever. */
-  unread: number | undefined
+  /** The member's read seq (spec part 2 §13.5). */
+  readSeq: number
+  /** Counting messages after the read seq, whatever the group's type. */
+  unread: number
 }
 
 export interface GroupMessageView {

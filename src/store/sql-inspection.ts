@@ -183,8 +183,10 @@ export class SqlInspection implements InspectionReads {
 
   async groupMembers(groupId: GroupId, q: { after: number; limit: number }): Promise<Page<GroupMemberView>> {
     const rows = await this.#sql.all<MemberViewRow>(
-      `SELECT member_no, user_id, role, join_time, join_seq, unread FROM group_members
-       WHERE app_id = $1 AND gid = ${GID} AND member_no > $3 ORDER BY member_no LIMIT $4`,
+      `SELECT m.member_no, m.user_id, m.role, m.join_time, m.join_seq, m.read_seq,
+         m.unread_base + g.counted - m.counted_base AS unread
+       FROM groups g JOIN group_members m ON m.app_id = g.app_id AND m.gid = g.gid
+       WHERE g.app_id = $1 AND g.group_id = $2 AND m.member_no > $3 ORDER BY m.member_no LIMIT $4`,
       [this.#app, groupId, q.after, q.limit + 1],
     )
     return page(rows.map(toMember), q.limit)

@@ -12,6 +12,10 @@ import type { GroupReads, GroupReceiptReads, GroupReceiptStore, GroupStore } fro
 import type { DeliveryLog, DeliveryLogReads, DeliveryQueue } from './deliveries.js'
 import type { InspectionReads, MaintenanceStore } from './inspection.js'
 import type { OutboxStore } from './outbox.js'
+import type { LoginReads, LoginStore } from './logins.js'
+import type { MessageEditStore } from './message-edits.js'
+import type { ProfileReads, ProfileStore } from './profiles.js'
+import type { RecentReads, RecentStore } from './recent.js'
 
 /** The database cannot be reached or prepared; the CLI exits with code 3. */
 export class StoreUnavailableError extends Error {
@@ -62,6 +66,10 @@ export interface Tx {
   readonly c2c: C2CStore
   readonly groups: GroupStore
   readonly groupReceipts: GroupReceiptStore
+  readonly recent: RecentStore
+  readonly logins: LoginStore
+  readonly profiles: ProfileStore
+  readonly edits: MessageEditStore
   readonly outbox: OutboxStore
   readonly deliveries: DeliveryLog
   readonly inspection: InspectionReads
@@ -74,6 +82,9 @@ export interface ReadTx {
   readonly c2c: C2CReads
   readonly groups: GroupReads
   readonly groupReceipts: GroupReceiptReads
+  readonly recent: RecentReads
+  readonly logins: LoginReads
+  readonly profiles: ProfileReads
   readonly deliveries: DeliveryLogReads
   readonly inspection: InspectionReads
 }
@@ -107,9 +118,11 @@ export interface Store {
   /**
    * Calls `listener` after a commit that may have changed an app's data, with that app, or with
    * undefined when a change was seen without knowing the app (another instance's commit). Returns
-   * the unsubscriber. Used to push live updates; never on the write path when nobody listens.
+   * the unsubscriber. `watching` is called once every commit from then on will be reported (at
+   * once on SQLite; on PostgreSQL when the watch on other instances has its baseline). Used to push
+   * live updates; never on the write path when nobody listens.
    */
-  onCommit(listener: (sdkAppId: number | undefined) => void): () => void
+  onCommit(listener: (sdkAppId: number | undefined) => void, watching?: () => void): () => void
   /** Pending outbox events per app that has any. */
   outboxBacklog(): Promise<OutboxBacklog[]>
   /** Connections of a pooled engine (PostgreSQL). */

@@ -46,9 +46,24 @@ export interface GroupBeforeSendFields {
   EventTime?: number
 }
 
+/** Fields of `Group.CallbackBeforeCreateGroup` (spec part 2 §21.1). */
+export interface GroupBeforeCreateFields {
+  Operator_Account: string
+  Owner_Account: string
+  Type: string
+  Name: string
+  /** Groups of this type the owner (or operator) has now. */
+  CreateGroupNum: number
+  /** The same for every type (DOOCS models it). */
+  CreatedGroupNum: Record<string, number>
+  MemberList: { Member_Account: string }[]
+  EventTime: number
+}
+
 export interface BeforeSendFields {
   'C2C.CallbackBeforeSendMsg': C2CBeforeSendFields
   'Group.CallbackBeforeSendMsg': GroupBeforeSendFields
+  'Group.CallbackBeforeCreateGroup': GroupBeforeCreateFields
 }
 
 /**
@@ -91,7 +106,11 @@ export interface BeforeSendHook {
 const RULES: Record<BeforeSendCommand, { forbid: Code; custom: [number, number] }> = {
   'C2C.CallbackBeforeSendMsg': { forbid: 20006, custom: [120001, 130000] },
   'Group.CallbackBeforeSendMsg': { forbid: 10016, custom: [10100, 10200] },
+  'Group.CallbackBeforeCreateGroup': { forbid: 10016, custom: [10100, 10200] },
 }
+
+/** Asks that decide whether something happens, not what a message says: no drop, no replacement. */
+const YES_NO: readonly BeforeSendCommand[] = ['Group.CallbackBeforeCreateGroup']
 
 type Verdict =
   | { kind: 'allow'; MsgBody: unknown[] | undefined; CloudCustomData: string | undefined }
@@ -110,6 +129,8 @@ export function judgeAnswer(command: BeforeSendCommand, answer: unknown): Verdic
     return { kind: 'invalid', reason: 'the answer has no integer ErrorCode' }
   }
   const rule = RULES[command]
+  if (code === 0 && YES_NO.includes(command))
+    return { kind: 'allow', MsgBody: undefined, CloudCustomData: undefined }
   if (code === 0) {
     const body = a.MsgBody ?? undefined
     const custom = a.CloudCustomData ?? undefined
@@ -123,11 +144,13 @@ export function judgeAnswer(command: BeforeSendCommand, answer: unknown): Verdic
     return { kind: 'allow', MsgBody: body, CloudCustomData: custom }
   }
   if (code === 1) return { kind: 'forbid', error: new TencentError(rule.forbid) }
-  if (code === 2) return { kind: 'drop' }
+  // [U] A yes/no ask has no silent drop: 2, like any other refusal, is a refusal (spec part 2 §21.1).
+  if (code === 2 && !YES_NO.includes(command)) return { kind: 'drop' }
   if (code >= rule.custom[0] && code <= rule.custom[1]) {
     const info = typeof a.ErrorInfo === 'string' ? a.ErrorInfo : ''
     return { kind: 'forbid', error: new TencentError(code as CallbackCode, info) }
   }
+  if (YES_NO.includes(command)) return { kind: 'forbid', error: new TencentError(rule.forbid) }
   // [U] Any other code is outside the protocol: treated as a failed callback.
   return { kind: 'invalid', reason: `ErrorCode ${code} is not an answer to ${command}` }
 }
@@ -167,8 +190,9 @@ export class BeforeSendClient {
     fields: BeforeSendFields[C],
     options: { skip?: boolean } = {},
   ): Promise<BeforeSendDecision> {
+    const asked = fields as { MsgBody?: unknown[]; CloudCustomData?: string }
     const unchanged = (via: 'not-asked' | 'callback-failed') =>
-      ({ action: 'send', MsgBody: fields.MsgBody, CloudCustomData: fields.CloudCustomData, via }) as const
+      ({ action: 'send', MsgBody: asked.MsgBody ?? [], CloudCustomData: asked.CloudCustomData, via }) as const
     const cb = origin.app.callback
     if (options.skip || cb === undefined || !cb.commands.includes(command)) return unchanged('not-asked')
 
@@ -191,8 +215,8 @@ export class BeforeSendClient {
         const modified = verdict.MsgBody !== undefined || verdict.CloudCustomData !== undefined
         return {
           action: 'send',
-          MsgBody: verdict.MsgBody ?? fields.MsgBody,
-          CloudCustomData: verdict.CloudCustomData ?? fields.CloudCustomData,
+          MsgBody: verdict.MsgBody ?? asked.MsgBody ?? [],
+          CloudCustomData: verdict.CloudCustomData ?? asked.CloudCustomData,
           via: modified ? 'modified' : 'allowed',
         }
       }

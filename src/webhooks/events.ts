@@ -15,12 +15,23 @@ export const afterEventCommands = [
   'Group.CallbackAfterMemberExit',
   'Group.CallbackAfterCreateGroup',
   'Group.CallbackAfterGroupDestroyed',
+  'Group.CallbackSendMsgException',
+  'Group.CallbackAfterGroupInfoChanged',
+  'Group.CallbackAfterGroupFull',
+  'Profile.CallbackPortraitSet',
 ] as const
 
 export type AfterEventCommand = (typeof afterEventCommands)[number]
 
-/** The synchronous callbacks asked before a message is stored (spec §7.4, §7.7). */
-export const beforeSendCommands = ['C2C.CallbackBeforeSendMsg', 'Group.CallbackBeforeSendMsg'] as const
+/**
+ * The synchronous callbacks asked before a message is stored or a group created (spec §7.4, §7.7,
+ * spec part 2 §21.1).
+ */
+export const beforeSendCommands = [
+  'C2C.CallbackBeforeSendMsg',
+  'Group.CallbackBeforeSendMsg',
+  'Group.CallbackBeforeCreateGroup',
+] as const
 
 export type BeforeSendCommand = (typeof beforeSendCommands)[number]
 

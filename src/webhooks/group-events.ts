@@ -104,7 +104,8 @@ export const groupEvents = {
         MsgTime: e.time,
         OnlineOnlyFlag: e.onlineOnly ? 1 : 0,
         MsgBody: e.body,
-        ...(e.cloudCustomData === undefined ? {} : { CloudCustomData: e.cloudCustomData }),
+        // Spec §7.7 lists it, as §7.4 does for C2C: "" when the message has none.
+        CloudCustomData: e.cloudCustomData ?? '',
       },
       ms,
     ),
@@ -137,4 +138,46 @@ export const groupEvents = {
       { Operator_Account: e.operator, MsgSeqList: e.seqs.map((s) => ({ MsgSeq: s })) },
       ms,
     ),
+
+  /** A send that was refused after it was parsed (spec part 2 §21.2): the message as submitted. */
+  sendFailed: (
+    g: GroupRef,
+    e: {
+      from: string
+      operator: string
+      random: number
+      onlineOnly: boolean
+      body: unknown
+      cloudCustomData: string | undefined
+      code: number
+      info: string
+    },
+    ms: number,
+  ) =>
+    event(
+      'Group.CallbackSendMsgException',
+      g,
+      {
+        From_Account: e.from,
+        Operator_Account: e.operator,
+        Random: e.random,
+        OnlineOnlyFlag: e.onlineOnly ? 1 : 0,
+        MsgBody: e.body,
+        ...(e.cloudCustomData === undefined ? {} : { CloudCustomData: e.cloudCustomData }),
+        ErrorCode: e.code,
+        ErrorInfo: e.info,
+      },
+      ms,
+    ),
+
+  /** modify_group_base_info set Name, Introduction, Notification or FaceUrl (spec part 2 §21.4): those it set. */
+  infoChanged: (g: GroupRef, e: { operator: string; fields: Record<string, string> }, ms: number) =>
+    event('Group.CallbackAfterGroupInfoChanged', g, { Operator_Account: e.operator, ...e.fields }, ms),
+
+  /** The group is full (spec part 2 §21.3): only `GroupId` and `EventTime`, no `Type`. */
+  full: (g: GroupRef, ms: number): WebhookEvent => {
+    const e = event('Group.CallbackAfterGroupFull', g, {}, ms)
+    const { Type: _type, ...body } = e.body
+    return { ...e, body: { ...body, CallbackCommand: 'Group.CallbackAfterGroupFull' } }
+  },
 }

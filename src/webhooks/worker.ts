@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto'
 import { MAX_RETRY_BACKOFF_MS, type AppConfig, type CallbackConfig } from '../config/config.js'
 import type { Clock } from '../domain/clock.js'
 import type { Log } from '../log.js'
-import type { AfterAttempt, ClaimedEvent, DeliveryQueue } from '../store/deliveries.js'
+import type { AfterAttempt, Attempt, ClaimedEvent, DeliveryQueue } from '../store/deliveries.js'
 import type { AfterEventCommand } from './events.js'
 import type { CallbackHttp, PostOutcome } from './http-client.js'
 import { defaultPace, Pace, type PaceOptions } from './pace.js'
@@ -46,6 +46,12 @@ export interface DispatcherOptions {
   onAttempt?: (command: AfterEventCommand, outcome: 'delivered' | 'retry' | 'failed', seconds: number) => void
 }
 
+/** While claims keep failing, how often it is logged. */
+const CLAIM_FAILURE_LOG_MS = 10_000
+
+/** Longest wait between tries to record an attempt while the store is away. */
+const RECORD_RETRY_MAX_MS = 1000
+
 /** [U] Small enough that one batch is about a millisecond of store work. */
 const defaultSweep = { intervalMs: 1000, batch: 200 }
 
@@ -60,6 +66,11 @@ export class Dispatcher {
   readonly #apps: Map<number, AppConfig>
   readonly #inFlight = new Map<number, { abort: AbortController; done: Promise<void> }>()
   #pumping = false
+  /** Claims failed in a row, and when that was last logged. */
+  #claimFailures = 0
+  #claimLoggedMs = 0
+  /** A claim failed: it may still have leased events (committed after its answer was lost). */
+  #unsureOfLeases = false
   #again = false
   #stopped = true
   #poll: NodeJS.Timeout | undefined
@@ -132,6 +143,10 @@ export class Dispatcher {
   async #pump(): Promise<void> {
     this.#pumping = true
     try {
+      if (this.#unsureOfLeases) {
+        await this.#o.queue.releaseOthers(this.owner, [...this.#inFlight.keys()])
+        this.#unsureOfLeases = false
+      }
       do {
         this.#again = false
         while (!this.#stopped && this.#inFlight.size < this.#o.concurrency) {
@@ -153,9 +168,22 @@ export class Dispatcher {
           if (events.length < limit) break
         }
       } while (this.#again && !this.#stopped)
+      if (this.#claimFailures > 0) {
+        this.#o.log.info({ failures: this.#claimFailures }, 'webhook dispatcher claims events again')
+        this.#claimFailures = 0
+      }
     } catch (e) {
-      // The store failed (closing, disk full): the poll tries again.
-      this.#o.log.error({ err: e }, 'webhook dispatcher could not claim events')
+      // The store failed (database away, closing, disk full): the poll tries again. Logged on the
+      // first failure and then once per interval, not on every poll of an outage.
+      this.#unsureOfLeases = true
+      const nowMs = this.#o.clock.nowMs()
+      if (this.#claimFailures++ === 0 || nowMs - this.#claimLoggedMs >= CLAIM_FAILURE_LOG_MS) {
+        this.#claimLoggedMs = nowMs
+        this.#o.log.error(
+          { err: e, failures: this.#claimFailures },
+          'webhook dispatcher could not claim events',
+        )
+      }
     } finally {
       this.#pumping = false
     }
@@ -200,8 +228,7 @@ export class Dispatcher {
         : tries > cb.retries
           ? { status: 'failed', nowMs }
           : { status: 'pending', nextAttemptMs: nowMs + backoffMs(cb, tries) }
-    await this.#o.queue.record(
-      this.owner,
+    await this.#record(
       e,
       {
         startedMs,
@@ -219,6 +246,25 @@ export class Dispatcher {
         { event: e.id, command: e.command, tries, error: out.error },
         'webhook delivery failed',
       )
+    }
+  }
+
+  /**
+   * Records an attempt that was made. While the store is away (a database restart or failover) it
+   * is tried again until it succeeds or the dispatcher stops: the event's lease still holds, so
+   * nobody sends it meanwhile, and once recorded it is not sent a second time.
+   */
+  async #record(e: ClaimedEvent, attempt: Attempt, next: AfterAttempt): Promise<void> {
+    for (let waitMs = 100; ; waitMs = Math.min(waitMs * 2, RECORD_RETRY_MAX_MS)) {
+      try {
+        await this.#o.queue.record(this.owner, e, attempt, next)
+        return
+      } catch (err) {
+        if (this.#stopped) throw err
+        if (waitMs === 100)
+          this.#o.log.warn({ err, event: e.id }, 'webhook attempt not recorded yet; retrying')
+        await new Promise((r) => setTimeout(r, waitMs))
+      }
     }
   }
 

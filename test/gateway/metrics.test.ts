@@ -109,21 +109,19 @@ describe('commands receiptd does not implement', () => {
   })
 
   it('answer 60009 saying so, while a misspelt path keeps the plain 60009', async () => {
-    const r = await server.call('group_open_http_svc/get_group_info', { GroupIdList: ['g'] })
+    const r = await server.call('group_open_http_svc/send_broadcast_msg', { GroupIdList: ['g'] })
     expect(r).toEqual({
       ActionStatus: 'FAIL',
       ErrorCode: 60009,
-      ErrorInfo: 'receiptd does not implement group_open_http_svc/get_group_info yet',
+      ErrorInfo: 'receiptd does not implement group_open_http_svc/send_broadcast_msg yet',
     })
-    expect((await server.call('profile/portrait_get', {})).ErrorInfo).toMatch(
-      /does not implement profile\/portrait_get/,
-    )
-    const typo = await server.call('group_open_http_svc/get_group_infos', {})
+    expect((await server.call('sns/friend_get', {})).ErrorInfo).toMatch(/does not implement sns\/friend_get/)
+    const typo = await server.call('group_open_http_svc/send_broadcast_msgs', {})
     expect(typo.ErrorCode).toBe(60009)
     expect(typo.ErrorInfo).toMatch(/^unknown API/)
     const m = await scrape()
     expect(
-      m.get('receiptd_v4_requests_total{command="group_open_http_svc/get_group_info",code="60009"}'),
+      m.get('receiptd_v4_requests_total{command="group_open_http_svc/send_broadcast_msg",code="60009"}'),
     ).toBe(1)
   })
 })

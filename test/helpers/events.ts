@@ -109,6 +109,44 @@ export const sampleBodies: Record<AfterEventCommand, Record<string, unknown>> = 
     MemberList: [{ Member_Account: 'bob' }, { Member_Account: 'peter' }],
     EventTime: 1670574414123,
   },
+  // spec part 2 §21.5, verbatim.
+  'Profile.CallbackPortraitSet': {
+    CallbackCommand: 'Profile.CallbackPortraitSet',
+    Operator_Account: 'id1',
+    From_Account: 'id1',
+    EventTime: 1656921052497,
+    ProfileItem: [{ Tag: 'Tag_Profile_IM_Nick', Value: 'nick1' }],
+  },
+  // Spec part 2 §21.2's sample.
+  'Group.CallbackSendMsgException': {
+    CallbackCommand: 'Group.CallbackSendMsgException',
+    GroupId: '@TGS#2J4SZEAEL',
+    Type: 'Public',
+    From_Account: 'jared',
+    Operator_Account: 'admin',
+    Random: 123456,
+    OnlineOnlyFlag: 1,
+    MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'red packet' } }],
+    CloudCustomData: 'your cloud custom data',
+    ErrorCode: 10023,
+    ErrorInfo: 'msg count exceeds limit,please retry later',
+    EventTime: 1670574414123,
+  },
+  // Spec part 2 §21.4's sample.
+  'Group.CallbackAfterGroupInfoChanged': {
+    CallbackCommand: 'Group.CallbackAfterGroupInfoChanged',
+    GroupId: '@TGS#2J4SZEAEL',
+    Type: 'Public',
+    Operator_Account: 'leckie',
+    Notification: 'NewNotification',
+    EventTime: 1670574414123,
+  },
+  // Spec part 2 §21.3's sample.
+  'Group.CallbackAfterGroupFull': {
+    CallbackCommand: 'Group.CallbackAfterGroupFull',
+    GroupId: '@TGS#2J4SZEAEL',
+    EventTime: 1670574414123,
+  },
 }
 
 /** An event of `command` with the sample body, `extra` fields overriding it. */

@@ -16,6 +16,20 @@ const paths = [...commands.keys()]
 beforeAll(async () => {
   server = await startTestServer()
   await server.call('im_open_login_svc/multiaccount_import', { Accounts: ['alice', 'bob', 'carol'] })
+  // A group with a message, for the group samples that name one (modify_group_msg).
+  await server.call('group_open_http_svc/create_group', {
+    GroupId: 'fuzzg',
+    Type: 'Public',
+    Name: 'fuzz',
+    Owner_Account: 'alice',
+    MemberList: [{ Member_Account: 'bob' }],
+  })
+  await server.call('group_open_http_svc/send_group_msg', {
+    GroupId: 'fuzzg',
+    From_Account: 'alice',
+    Random: 1,
+    MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }],
+  })
 })
 afterAll(() => server.close())
 

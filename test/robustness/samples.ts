@@ -46,4 +46,32 @@ export const sampleBodies: Record<string, Record<string, unknown>> = {
     Peer_Account: 'alice',
     C2CMsgInfo: [{ From_Account: 'alice', To_Account: 'bob', MsgKey: '1_3_1700000000' }],
   },
+  'im_open_login_svc/kick': { UserID: 'carol' },
+  'openim/query_online_status': { To_Account: ['alice', 'nobody'], IsNeedDetail: 1 },
+  'openim/querystate': { To_Account: ['bob'] },
+  'openim/modify_c2c_msg': {
+    From_Account: 'alice',
+    To_Account: 'bob',
+    MsgKey: '1_3_1700000000',
+    MsgBody: [text],
+    CloudCustomData: 'c',
+  },
+  'openim/modify_group_msg': { GroupId: 'fuzzg', MsgSeq: 1, MsgBody: [text], CloudCustomData: 'c' },
+  'recentcontact/get_list': {
+    From_Account: 'alice',
+    TimeStamp: 0,
+    StartIndex: 0,
+    TopTimeStamp: 0,
+    TopStartIndex: 0,
+    AssistFlags: 7,
+  },
+  'recentcontact/delete': { From_Account: 'bob', Type: 1, To_Account: 'alice', ClearRamble: 1 },
+  'profile/portrait_set': {
+    From_Account: 'alice',
+    ProfileItem: [
+      { Tag: 'Tag_Profile_IM_Nick', Value: 'n' },
+      { Tag: 'Tag_Profile_IM_BirthDay', Value: 20190419 },
+    ],
+  },
+  'profile/portrait_get': { To_Account: ['alice', 'bob'], TagList: ['Tag_Profile_IM_Nick'] },
 }

@@ -6,6 +6,7 @@ import type { UserId } from '../../src/domain/accounts/user-id.js'
 import { formatMsgKey, type MsgKey } from '../../src/domain/c2c/msg-key.js'
 import { unreadExclusion, type NewMessage } from '../../src/domain/c2c/rules.js'
 import { DUPLICATE_WINDOW_SECONDS } from '../../src/domain/groups/limits.js'
+import { recentOwners, storeMessage } from '../../src/api/openim/c2c-message.js'
 import type { Store, Tx, TxShape } from '../../src/store/store.js'
 import type { Op } from './differential-ops.js'
 
@@ -36,6 +37,7 @@ function c2cMessage(
     cloudCustomData: o.cloud,
     needReadReceipt: true,
     senderSees: true,
+    recipientSees: true,
     counted: exclusion === undefined,
     uncounted: exclusion,
     ...extra,
@@ -76,26 +78,32 @@ export async function apply(store: Store, app: number, op: Op, s: RunState): Pro
           uncounted: exclusion,
         },
       )
+      const control = op.noLastMsg ? ['NoLastMsg'] : undefined
       // sendmsg's one statement, or the steps it stands for.
-      if (op.via === 'send') return { added: await tx((t) => t.c2c.send(m), 'one-statement'), key: m.msgKey }
+      if (op.via === 'send') {
+        const owners = recentOwners(m, control)
+        return { added: await tx((t) => t.c2c.send(m, owners), 'one-statement'), key: m.msgKey }
+      }
       return tx(async (t) => {
+        await t.c2c.lockConversations(op.from, [op.to])
         const known = await t.accounts.existing([op.from, op.to])
         if (!known.has(op.from)) return { added: { sent: 'unknown-sender' } }
         if (!known.has(op.to)) return { added: { sent: 'unknown-recipient' } }
         const first = await t.c2c.findSameSecond(op.from, op.to, op.random, now)
         if (first !== undefined) return { added: { sent: 'same-second', msgKey: first } }
-        return { added: await t.c2c.addMessage(m), key: m.msgKey }
+        return { added: await storeMessage(t, m, control), key: m.msgKey }
       })
     }
     case 'batch':
       return tx(async (t) => {
+        await t.c2c.lockConversations(op.from, op.to)
         const out: unknown[] = []
         for (const [i, to] of op.to.entries()) {
           const m = c2cMessage(
             { from: op.from, to, seq: i, random: op.random, time: now, cloud: op.cloud },
             {},
           )
-          out.push({ added: await t.c2c.addMessage(m), key: m.msgKey })
+          out.push({ added: await storeMessage(t, m, undefined), key: m.msgKey })
         }
         return out
       })
@@ -183,7 +191,9 @@ export async function apply(store: Store, app: number, op: Op, s: RunState): Pro
           onlineOnly: op.onlineOnly,
           receipt: op.receipt,
         }
-        return t.groups.appendMessage(op.group, message)
+        const appended = await t.groups.appendMessage(op.group, message)
+        if (!op.onlineOnly) await t.recent.touchGroup(op.group, appended.seq, now)
+        return appended
       })
     case 'receipt':
       return tx((t) =>
@@ -198,7 +208,16 @@ export async function apply(store: Store, app: number, op: Op, s: RunState): Pro
     case 'destroy':
       return tx((t) => t.groups.destroy(op.group))
     case 'setUnread':
-      return tx((t) => t.groups.setUnread(op.group, op.userId, op.unread))
+      return tx((t) => t.groups.placeReadSeq(op.group, op.userId, op.unread))
+    case 'forget':
+      // recentcontact/delete of a C2C conversation.
+      return tx((t) => t.recent.deleteC2C(op.owner, op.peer, op.clear))
+    case 'forgetGroup':
+      // recentcontact/delete of a group conversation: no unread left, as set_unread_msg_num with 0.
+      return tx(async (t) => {
+        const deleted = await t.recent.deleteGroup(op.owner, op.group)
+        return deleted ? { deleted, unread: await t.groups.placeReadSeq(op.group, op.owner, 0) } : { deleted }
+      })
     case 'count': {
       const one = 'one-statement' as const
       return {

@@ -1,7 +1,7 @@
 /**
  * The operations of the differential test: random store calls in the shapes the commands make
  * them (sendmsg, batchsendmsg, importmsg, admin_msgwithdraw, admin_set_msg_read,
- * c2c_msg_read_receipt, the group commands), each one transaction or one snapshot, over a few
+ * c2c_msg_read_receipt, the group commands, recentcontact/delete), each one transaction or one snapshot, over a few
  * accounts and groups so that they meet: repeats, collisions, leaves and rejoins, recalls of read
  * messages, destroys of groups with read state.
  */
@@ -33,6 +33,7 @@ export type Op =
       cloud: string
       receipt: boolean
       noUnread: boolean
+      noLastMsg: boolean
       senderSees: boolean
     }
   | { kind: 'batch'; from: UserId; to: UserId[]; random: number; cloud: string }
@@ -56,6 +57,8 @@ export type Op =
   | { kind: 'recall'; group: GroupId; seqs: number[] }
   | { kind: 'destroy'; group: GroupId }
   | { kind: 'setUnread'; group: GroupId; userId: UserId; unread: number }
+  | { kind: 'forget'; owner: UserId; peer: UserId; clear: boolean }
+  | { kind: 'forgetGroup'; owner: UserId; group: GroupId }
   | { kind: 'look'; userId: UserId; peers: UserId[]; group: GroupId; seq: number; read: boolean }
   | { kind: 'count'; userId: UserId; peers: UserId[]; group: GroupId; seqs: number[] }
 
@@ -81,6 +84,7 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
       cloud,
       receipt: fc.boolean(),
       noUnread: fc.boolean(),
+      noLastMsg: fc.boolean(),
       senderSees: fc.boolean(),
     }),
     weight: 3,
@@ -121,6 +125,8 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('recall' as const), group, seqs }),
   fc.record({ kind: fc.constant('destroy' as const), group }),
   fc.record({ kind: fc.constant('setUnread' as const), group, userId: user, unread: small }),
+  fc.record({ kind: fc.constant('forget' as const), owner: user, peer: user, clear: fc.boolean() }),
+  fc.record({ kind: fc.constant('forgetGroup' as const), owner: user, group }),
   {
     arbitrary: fc.record({
       kind: fc.constant('look' as const),

@@ -23,6 +23,7 @@ function message(n: number): NewMessage {
     cloudCustomData: '',
     needReadReceipt: false,
     senderSees: true,
+    recipientSees: true,
     counted: true,
     uncounted: undefined,
   }

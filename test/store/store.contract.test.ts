@@ -28,6 +28,7 @@ function c2c(from: UserId, to: UserId, msgTime: number, extra: Partial<NewMessag
     cloudCustomData: '',
     needReadReceipt: true,
     senderSees: true,
+    recipientSees: true,
     counted: true,
     uncounted: undefined,
     ...extra,
@@ -145,7 +146,7 @@ describe.each(STORES)('%s store', (kind) => {
   it('c2c: send checks both accounts, answers a same-second repeat with the first key, then adds', async () => {
     const one = 'one-statement' as const
     const m = c2c(A, B, 100)
-    const send = (x: NewMessage) => store.transaction(APP, (t) => t.c2c.send(x), one)
+    const send = (x: NewMessage) => store.transaction(APP, (t) => t.c2c.send(x, [x.to, x.from]), one)
     expect(await send(m)).toEqual({ sent: 'unknown-sender' })
     await tx((x) => x.accounts.importAccounts([account(A)], 1))
     expect(await send(m)).toEqual({ sent: 'unknown-recipient' })
@@ -157,6 +158,16 @@ describe.each(STORES)('%s store', (kind) => {
     expect(await send(later)).toEqual({ added: true, recipientUnreadTotal: 2 })
     expect(await send(later)).toEqual({ sent: 'same-second', msgKey: later.msgKey })
     expect(await send({ ...c2c(A, B, 102), msgKey: later.msgKey })).toEqual({ added: false })
+    // Both conversation lists moved to the newest stored message, and only those that were given.
+    const list = (owner: UserId) =>
+      store.read(APP, (t) => t.recent.list({ owner, pinned: undefined, fromTime: 0, skip: 0, limit: 10 }))
+    expect((await list(A)).map((e) => [e.id, e.msgTime])).toEqual([[B, 101]])
+    expect((await list(B)).map((e) => [e.id, e.msgTime])).toEqual([[A, 101]])
+    await tx((x) => x.accounts.importAccounts([account(C)], 1))
+    expect(await store.transaction(APP, (t) => t.c2c.send(c2c(A, C, 103), []), one)).toMatchObject({
+      added: true,
+    })
+    expect((await list(C)).length).toBe(0)
   })
 
   it('c2c: a recall of an unread message lowers the counters once', async () => {
@@ -261,8 +272,9 @@ describe.each(STORES)('%s store', (kind) => {
         [99, 'not-found'],
       ]),
     )
-    expect(await tx((x) => x.groups.setUnread(G, C, 4))).toBe(true)
-    expect(await tx((x) => x.groups.setUnread(G, B, 4))).toBe(false)
+    // C can have two unread at most: s1 and s2 (s3 is recalled).
+    expect(await tx((x) => x.groups.placeReadSeq(G, C, 4))).toBe(2)
+    expect(await tx((x) => x.groups.placeReadSeq(G, B, 4))).toBeUndefined()
     expect(await tx((x) => x.groups.destroy(G))).toEqual([A, C])
     expect(await tx((x) => x.groups.find(G))).toBeUndefined()
   })

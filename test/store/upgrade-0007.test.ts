@@ -3,71 +3,14 @@
  * the store computes (interval-nodes.ts), and every membership gets exactly the unread stretches
  * its ranges leave, from its join on, on each store.
  */
-import Database from 'better-sqlite3'
-import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { MAX_SEQ, nodeOf } from '../../src/domain/read-state/interval-nodes.js'
-import { readMigrations, type Migration } from '../../src/store/migrations.js'
-import { migratePostgres } from '../../src/store/postgres/pg-migrate.js'
-import { migrateSqlite, sqliteMigrations } from '../../src/store/sqlite/sqlite-migrate.js'
-import type { StoreKind } from '../../src/store/store.js'
-import { dropSchema, freshSchema, STORES, testDatabaseUrl } from '../helpers/stores.js'
-
-type Sql = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>
-
-interface Old {
-  sql: Sql
-  /** Applies the migrations that `keep` accepts. */
-  migrate(keep: (m: Migration) => boolean): Promise<void>
-  close(): Promise<void>
-}
-
-const opens: Record<StoreKind, () => Promise<Old>> = {
-  sqlite: async () => {
-    const db = new Database(':memory:')
-    return {
-      sql: async (text, params = []) => {
-        const stmt = db.prepare(text)
-        return stmt.reader ? (stmt.all(...params) as Record<string, unknown>[]) : (stmt.run(...params), [])
-      },
-      migrate: async (keep) => void migrateSqlite(db, sqliteMigrations().filter(keep)),
-      close: async () => void db.close(),
-    }
-  },
-  postgres: async () => {
-    const url = testDatabaseUrl()
-    const schema = freshSchema()
-    const pool = new pg.Pool({ connectionString: url, max: 1, options: `-c search_path=${schema}` })
-    const all = readMigrations(new URL('../../src/store/postgres/migrations/', import.meta.url))
-    return {
-      sql: async (text, params = []) => {
-        let n = 0
-        return (
-          await pool.query(
-            text.replace(/\?/g, () => `$${++n}`),
-            params,
-          )
-        ).rows as Record<string, unknown>[]
-      },
-      migrate: async (keep) => {
-        const client = await pool.connect()
-        try {
-          await migratePostgres(client, schema, all.filter(keep))
-        } finally {
-          client.release()
-        }
-      },
-      close: async () => {
-        await pool.end()
-        await dropSchema(url, schema)
-      },
-    }
-  },
-}
+import { openOldDatabase } from '../helpers/old-database.js'
+import { STORES } from '../helpers/stores.js'
 
 describe.each(STORES)('%s: migration 0007 on older data', (kind) => {
   it('files old ranges under their nodes and derives every unread stretch', async () => {
-    const old = await opens[kind]()
+    const old = await openOldDatabase(kind)
     try {
       await old.migrate((m) => m.version < 7)
       await old.sql(

@@ -1,25 +1,17 @@
-/** Creates a group with its owner and first members (spec §6.2); fires Group.CallbackAfterCreateGroup. */
+/**
+ * Creates a group with its owner and first members (spec §6.2). The app backend is asked first
+ * (Group.CallbackBeforeCreateGroup, spec part 2 §21.1) and may refuse (10016 or its own code);
+ * Group.CallbackAfterCreateGroup is written with the group.
+ */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import { TencentError } from '../../domain/codes.js'
 import { checkCustomGroupId, generateGroupId, type GroupId } from '../../domain/groups/group-id.js'
-import { parseGroupType, type GroupType } from '../../domain/groups/group-types.js'
 import * as L from '../../domain/groups/limits.js'
 import type { NewMember } from '../../store/groups.js'
 import { groupEvents } from '../../webhooks/group-events.js'
 import { command } from '../command.js'
-import { f, type Field } from '../fields.js'
-import { memberItem } from './group-fields.js'
-
-const text = (maxBytes: number) => f.optional(f.string({ missing: 10004, allowEmpty: true, maxBytes }))
-const groupType: Field<GroupType> = {
-  read(body, name) {
-    const t = parseGroupType(f.string({ missing: 10004 }).read(body, name))
-    if (t === undefined)
-      throw new TencentError(10004, `${name} must be Private, Public, ChatRoom, AVChatRoom or Community`)
-    return t
-  },
-}
-const APPLY_OPTIONS = ['FreeAccess', 'NeedPermission', 'DisableApply']
+import { f } from '../fields.js'
+import { APPLY_OPTIONS, groupType, memberItem, text } from './group-fields.js'
 
 export const create_group = command({
   service: 'group_open_http_svc',
@@ -39,7 +31,7 @@ export const create_group = command({
       f.array({ missing: 10004, maxItems: L.MAX_CREATE_MEMBERS, tooMany: 10005 }, memberItem),
     ),
   },
-  async run(req, { caller, clock, transaction }) {
+  async run(req, { caller, clock, read, transaction, webhooks }) {
     if (req.ApplyJoinOption !== undefined && !APPLY_OPTIONS.includes(req.ApplyJoinOption)) {
       throw new TencentError(10004, `ApplyJoinOption must be one of ${APPLY_OPTIONS.join(', ')}`)
     }
@@ -61,6 +53,22 @@ export const create_group = command({
     const maxMembers = req.Type === 'AVChatRoom' ? 0 : (req.MaxMemberCount ?? L.MAX_GROUP_MEMBERS)
     const ids = [...new Set(members.map((m) => m.userId))]
     if (maxMembers > 0 && ids.length > maxMembers) throw new TencentError(10014)
+    if (webhooks.asks('Group.CallbackBeforeCreateGroup')) {
+      // Asked before the transaction, which never waits on the network; the counts need one read.
+      // [U] CreateGroupNum counts the owner's groups of this type (the operator's without an owner).
+      const owned = await read((tx) => tx.groups.ownedGroups((owner ?? caller) as UserId))
+      const decision = await webhooks.beforeSend('Group.CallbackBeforeCreateGroup', {
+        Operator_Account: caller,
+        Owner_Account: owner ?? '',
+        Type: req.Type,
+        Name: req.Name,
+        CreateGroupNum: owned[req.Type] ?? 0,
+        CreatedGroupNum: owned,
+        MemberList: ids.filter((u) => u !== owner).map((u) => ({ Member_Account: u })),
+        EventTime: clock.nowMs(),
+      })
+      if (decision.action === 'reject') throw decision.error
+    }
     const groupId = await transaction(async (tx) => {
       const known = await tx.accounts.existing(ids)
       // [U] Spec §6.2 says members must be imported without naming a code; 10019 is the group family's.
@@ -72,7 +80,18 @@ export const create_group = command({
         if ((await tx.groups.find(candidate)) === undefined) id = candidate
       }
       const now = clock.nowSeconds()
-      const group = { groupId: id, type: req.Type, name: req.Name, owner, maxMembers, createdTime: now }
+      const group = {
+        groupId: id,
+        type: req.Type,
+        name: req.Name,
+        owner,
+        maxMembers,
+        createdTime: now,
+        introduction: req.Introduction,
+        notification: req.Notification,
+        faceUrl: req.FaceUrl,
+        applyJoinOption: req.ApplyJoinOption,
+      }
       const r = await tx.groups.createGroup(group, members)
       // [U] 10025 when the id is already the same owner's group, 10021 when someone else's (spec §6.2).
       if (!r.created) throw new TencentError(owner !== undefined && r.owner === owner ? 10025 : 10021)

@@ -7,7 +7,7 @@ import { MAX_DELETE_MEMBERS } from '../../domain/groups/limits.js'
 import { groupEvents } from '../../webhooks/group-events.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
-import { findGroup, groupId, listUserId } from './group-fields.js'
+import { lockGroup, groupId, listUserId } from './group-fields.js'
 
 export const delete_group_member = command({
   service: 'group_open_http_svc',
@@ -21,7 +21,7 @@ export const delete_group_member = command({
   },
   async run(req, { caller, clock, transaction }) {
     await transaction(async (tx) => {
-      const group = await findGroup(tx, req.GroupId)
+      const group = await lockGroup(tx, req.GroupId)
       // Spec §6.4: not for AVChatRoom, answered 10004.
       if (group.type === 'AVChatRoom') throw new TencentError(10004, 'AVChatRoom members cannot be deleted')
       // [U] Tencent refuses to remove the owner; the code is undocumented, receiptd answers 10004.

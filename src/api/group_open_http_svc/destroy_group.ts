@@ -1,7 +1,7 @@
 /** Disbands a group with its messages and read state (spec §6.5); fires Group.CallbackAfterGroupDestroyed. */
 import { groupEvents } from '../../webhooks/group-events.js'
 import { command } from '../command.js'
-import { findGroup, groupId } from './group-fields.js'
+import { lockGroup, groupId } from './group-fields.js'
 
 export const destroy_group = command({
   service: 'group_open_http_svc',
@@ -10,7 +10,7 @@ export const destroy_group = command({
   request: { GroupId: groupId() },
   async run(req, { clock, transaction }) {
     await transaction(async (tx) => {
-      const group = await findGroup(tx, req.GroupId)
+      const group = await lockGroup(tx, req.GroupId)
       const members = await tx.groups.destroy(req.GroupId)
       const event = { owner: group.owner, name: group.name, members }
       await tx.outbox.enqueue(

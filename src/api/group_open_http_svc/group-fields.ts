@@ -8,9 +8,9 @@ import type { AppConfig } from '../../config/config.js'
 import { checkUserId, type UserId } from '../../domain/accounts/user-id.js'
 import { TencentError } from '../../domain/codes.js'
 import { checkGroupId, type GroupId } from '../../domain/groups/group-id.js'
-import { receiptSupport } from '../../domain/groups/group-types.js'
+import { parseGroupType, receiptSupport, type GroupType } from '../../domain/groups/group-types.js'
 import type { Group } from '../../store/groups.js'
-import type { ReadTx } from '../../store/store.js'
+import type { ReadTx, Tx } from '../../store/store.js'
 import { f, own, type Field, type Json } from '../fields.js'
 
 /** [U] A GroupId that is not a string is a bad parameter (10004); a malformed string is 10015. */
@@ -66,6 +66,16 @@ export async function findGroup(tx: ReadTx, id: GroupId): Promise<Group> {
   return group
 }
 
+/**
+ * The group, locked until the transaction commits (`GroupStore.lock`): for commands whose checks
+ * (existence, owner, members, member count, duplicates) decide a write.
+ */
+export async function lockGroup(tx: Tx, id: GroupId): Promise<Group> {
+  const group = await tx.groups.lock(id)
+  if (group === undefined) throw new TencentError(10010)
+  return group
+}
+
 /** The group, when its type has read receipts in this app. */
 export async function findReceiptGroup(tx: ReadTx, id: GroupId, app: AppConfig): Promise<Group> {
   return receiptGroup(await tx.groups.find(id), app)
@@ -81,3 +91,18 @@ export function receiptGroup(group: Group | undefined, app: AppConfig): Group {
   }
   return group
 }
+
+/** An optional text field of a group's profile, up to `maxBytes` (10004 beyond). */
+export const text = (maxBytes: number) => f.optional(f.string({ missing: 10004, allowEmpty: true, maxBytes }))
+
+/** create_group's and import_group's `Type`: the REST names and their SDK aliases (spec §6.1). */
+export const groupType: Field<GroupType> = {
+  read(body, name) {
+    const t = parseGroupType(f.string({ missing: 10004 }).read(body, name))
+    if (t === undefined)
+      throw new TencentError(10004, `${name} must be Private, Public, ChatRoom, AVChatRoom or Community`)
+    return t
+  },
+}
+
+export const APPLY_OPTIONS = ['FreeAccess', 'NeedPermission', 'DisableApply']

@@ -5,7 +5,7 @@
 import { MAX_RECALL_SEQS } from '../../domain/groups/limits.js'
 import { groupEvents } from '../../webhooks/group-events.js'
 import { command } from '../command.js'
-import { findGroup, groupId, seqList } from './group-fields.js'
+import { lockGroup, groupId, seqList } from './group-fields.js'
 
 export const group_msg_recall = command({
   service: 'group_open_http_svc',
@@ -14,7 +14,7 @@ export const group_msg_recall = command({
   request: { GroupId: groupId(), MsgSeqList: seqList(MAX_RECALL_SEQS) },
   async run(req, { caller, clock, transaction }) {
     return transaction(async (tx) => {
-      const group = await findGroup(tx, req.GroupId)
+      const group = await lockGroup(tx, req.GroupId)
       const outcome = await tx.groups.recall(req.GroupId, req.MsgSeqList)
       const done = [...outcome].flatMap(([seq, o]) => (o === 'recalled' ? [seq] : []))
       if (done.length > 0) {

@@ -17,7 +17,12 @@ export const account_delete = command({
     const deletable = req.DeleteItem.flatMap((i) =>
       i.userId !== undefined && !app.admins.includes(i.userId) ? [i.userId] : [],
     )
-    const deleted = await transaction((tx) => tx.accounts.deleteAccounts(deletable))
+    const deleted = await transaction(async (tx) => {
+      const gone = await tx.accounts.deleteAccounts(deletable)
+      // Nick and Image go with the account row; the other profile fields with it too.
+      await tx.profiles.forget([...gone])
+      return gone
+    })
     const reported = new Set<UserId>()
     const ResultItem = req.DeleteItem.map(({ raw, userId }) => {
       if (userId !== undefined && app.admins.includes(userId)) {

@@ -21,8 +21,12 @@ export const account_import = command({
   async run(req, { app, clock, transaction }) {
     await transaction(async (tx) => {
       const limit = app.limits.maxAccounts
-      if (limit > 0 && (await tx.accounts.existing([req.UserID])).size === 0) {
-        if ((await tx.accounts.count()) >= limit) throw new TencentError(70398)
+      if (limit > 0) {
+        // Held until commit: concurrent imports cannot both take the last free place.
+        await tx.accounts.lockCount()
+        if ((await tx.accounts.existing([req.UserID])).size === 0 && (await tx.accounts.count()) >= limit) {
+          throw new TencentError(70398)
+        }
       }
       await tx.accounts.importAccounts(
         [{ userId: req.UserID, nick: req.Nick, faceUrl: req.FaceUrl }],

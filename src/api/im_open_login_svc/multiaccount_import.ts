@@ -19,25 +19,30 @@ export const multiaccount_import = command({
     }),
   },
   async run(req, { app, clock, transaction }) {
-    const failed: string[] = []
+    const invalid: string[] = []
     const wanted: UserId[] = []
     for (const raw of new Set(req.Accounts)) {
       const check = checkUserId(raw)
       if (check.ok) wanted.push(check.userId)
-      else failed.push(raw)
+      else invalid.push(raw)
     }
-    await transaction(async (tx) => {
+    // The transaction may run more than once (PostgreSQL retries): it returns what it refused
+    // rather than adding to a list outside itself.
+    const overLimit = await transaction(async (tx) => {
       let accepted = wanted
       const limit = app.limits.maxAccounts
       if (limit > 0) {
+        // Held until commit: concurrent imports cannot both take the last free places.
+        await tx.accounts.lockCount()
         const known = await tx.accounts.existing(wanted)
         let room = limit - (await tx.accounts.count())
         accepted = wanted.filter((id) => known.has(id) || room-- > 0)
-        failed.push(...wanted.filter((id) => !accepted.includes(id)))
       }
       const accounts = accepted.map((userId) => ({ userId, nick: undefined, faceUrl: undefined }))
       await tx.accounts.importAccounts(accounts, clock.nowSeconds())
+      const imported = new Set(accepted)
+      return wanted.filter((id) => !imported.has(id))
     })
-    return { FailAccounts: failed }
+    return { FailAccounts: [...invalid, ...overLimit] }
   },
 })

@@ -1,6 +1,7 @@
 /**
- * Recalls one C2C message, with no time limit (spec §4.7): 20022 when there is no such message,
- * 20023 when it was recalled before. An unread recalled message leaves the recipient's counts
+ * Recalls one C2C message, with no time limit (spec §4.7): 90008 / 90003 when From_Account /
+ * To_Account is not an imported account, 20022 when there is no such message, 20023 when it was
+ * recalled before. An unread recalled message leaves the recipient's counts
  * (design.md decision 6); C2C.CallbackAfterMsgWithDraw is recorded with the new total (spec §7.6).
  */
 import { parseMsgKey } from '../../domain/c2c/msg-key.js'
@@ -21,8 +22,10 @@ export const admin_msgwithdraw = command({
   async run(req, { clock, transaction }) {
     const key = parseMsgKey(req.MsgKey)
     if (key === undefined) throw new TencentError(90054)
-    // [U] The accounts need not exist any more: a deleted account's messages can still be recalled.
     await transaction(async (tx) => {
+      const known = await tx.accounts.existing([req.From_Account, req.To_Account])
+      if (!known.has(req.From_Account)) throw new TencentError(90008)
+      if (!known.has(req.To_Account)) throw new TencentError(90003)
       const r = await tx.c2c.withdraw(req.From_Account, req.To_Account, key.msgKey)
       if (!r.withdrawn) throw new TencentError(r.reason === 'not-found' ? 20022 : 20023)
       await tx.outbox.enqueue(

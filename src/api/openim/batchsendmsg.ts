@@ -9,7 +9,7 @@ import { unreadExclusion, MAX_BATCH_RECIPIENTS } from '../../domain/c2c/rules.js
 import { TencentError } from '../../domain/codes.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
-import { checkMessageSize, messageFields as m, newMessage, seqOrRandom } from './c2c-message.js'
+import { checkMessageSize, messageFields as m, newMessage, seqOrRandom, storeMessage } from './c2c-message.js'
 
 export const batchsendmsg = command({
   service: 'openim',
@@ -53,6 +53,11 @@ export const batchsendmsg = command({
       if (!known.has(from)) throw new TencentError(90008)
       const ErrorList: { To_Account: string; ErrorCode: number }[] = []
       let msgKey: string | undefined
+      // Before the duplicate checks below, so a concurrent repeat cannot be stored in between.
+      await tx.c2c.lockConversations(
+        from,
+        targets.filter((t) => known.has(t as UserId)).map((t) => t as UserId),
+      )
       for (const raw of targets) {
         const to = raw as UserId
         if (!known.has(to)) {
@@ -73,7 +78,7 @@ export const batchsendmsg = command({
         })
         msgKey = message.msgKey
         const repeat = await tx.c2c.findSameSecond(from, to, req.MsgRandom, msgTime)
-        if (repeat === undefined && !onlineOnly) await tx.c2c.addMessage(message)
+        if (repeat === undefined && !onlineOnly) await storeMessage(tx, message, req.SendMsgControl)
       }
       if (msgKey === undefined) throw new TencentError(90012)
       if (ErrorList.length === 0) return { MsgKey: msgKey, MsgTime: msgTime }

@@ -13,6 +13,8 @@ import {
   type UnreadExclusion,
 } from '../../domain/c2c/rules.js'
 import { TencentError } from '../../domain/codes.js'
+import type { AddOutcome } from '../../store/c2c.js'
+import type { Tx } from '../../store/store.js'
 import { f } from '../fields.js'
 
 export const messageFields = {
@@ -64,6 +66,7 @@ export function newMessage(i: MessageInput): NewMessage {
     cloudCustomData: i.cloudCustomData ?? '',
     needReadReceipt: i.needReadReceipt === 1,
     senderSees: i.syncOtherMachine !== 2,
+    recipientSees: true,
     counted: i.exclusion === undefined,
     uncounted: i.exclusion,
   }
@@ -71,3 +74,27 @@ export function newMessage(i: MessageInput): NewMessage {
 
 /** An absent MsgSeq is filled with a random number (spec §4.2). */
 export const seqOrRandom = (msgSeq: number | undefined): number => msgSeq ?? randomUint32()
+
+/**
+ * The owners of the conversation-list entries a stored message moves (spec part 2 §17.1): the
+ * recipient's, and the sender's unless the message is hidden from them (`SyncOtherMachine: 2`);
+ * none with `SendMsgControl: ["NoLastMsg"]` (spec §4.3).
+ */
+export function recentOwners(message: NewMessage, sendMsgControl: readonly string[] | undefined): UserId[] {
+  if ((sendMsgControl ?? []).includes('NoLastMsg')) return []
+  return message.senderSees ? [message.to, message.from] : [message.to]
+}
+
+/** Stores a message and moves the conversation-list entries it moves (`recentOwners`). */
+export async function storeMessage(
+  tx: Tx,
+  message: NewMessage,
+  sendMsgControl: readonly string[] | undefined,
+): Promise<AddOutcome> {
+  const added = await tx.c2c.addMessage(message)
+  const owners = recentOwners(message, sendMsgControl)
+  if (added.added && owners.length > 0) {
+    await tx.recent.touchC2C(message.from, message.to, owners, message.msgTime)
+  }
+  return added
+}

@@ -8,7 +8,7 @@ import { unreadExclusion, importOrigin } from '../../domain/c2c/rules.js'
 import { TencentError } from '../../domain/codes.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
-import { checkMessageSize, messageFields as m, newMessage, seqOrRandom } from './c2c-message.js'
+import { checkMessageSize, messageFields as m, newMessage, seqOrRandom, storeMessage } from './c2c-message.js'
 
 export const importmsg = command({
   service: 'openim',
@@ -46,7 +46,7 @@ export const importmsg = command({
       const known = await tx.accounts.existing([from, to])
       if (!known.has(from)) throw new TencentError(90008)
       if (!known.has(to)) throw new TencentError(90012)
-      await tx.c2c.addMessage(message)
+      await storeMessage(tx, message, undefined)
     })
     return {}
   },

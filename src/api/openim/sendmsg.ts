@@ -6,13 +6,15 @@
  */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { MsgElement } from '../../domain/c2c/msg-body.js'
+import type { MsgKey } from '../../domain/c2c/msg-key.js'
 import { unreadExclusion } from '../../domain/c2c/rules.js'
 import { TencentError } from '../../domain/codes.js'
+import type { ReadTx } from '../../store/store.js'
 import { receives } from '../../webhooks/audience.js'
 import { afterSendMsg } from '../../webhooks/c2c-events.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
-import { checkMessageSize, messageFields as m, newMessage, seqOrRandom } from './c2c-message.js'
+import { checkMessageSize, messageFields as m, newMessage, recentOwners, seqOrRandom } from './c2c-message.js'
 
 export const sendmsg = command({
   service: 'openim',
@@ -34,7 +36,7 @@ export const sendmsg = command({
     IsNeedReadReceipt: m.IsNeedReadReceipt,
     // MsgTimeStamp (older SDKs) is not read: MsgTime is the server's time (spec §4.3).
   },
-  async run(req, { app, caller, clock, transaction, webhooks }) {
+  async run(req, { app, caller, clock, read, transaction, webhooks }) {
     checkMessageSize(req.MsgBody, req.CloudCustomData)
     const from = req.From_Account ?? (caller as UserId)
     const to = req.To_Account
@@ -55,6 +57,24 @@ export const sendmsg = command({
       exclusion: unreadExclusion({ from, to, origin: 'send', noUnread, onlineOnly }),
     })
     const forbid = req.ForbidCallbackControl ?? []
+    const skipBefore = forbid.includes('ForbidBeforeSendMsgCallback')
+    /**
+     * Everything that can refuse the send: run on a snapshot before the app is asked (design.md
+     * decision 15), and again under the conversation lock in the transaction. A repeat answers the
+     * first message's key.
+     */
+    const check = async (tx: ReadTx): Promise<MsgKey | undefined> => {
+      const known = await tx.accounts.existing([from, to])
+      if (!known.has(from)) throw new TencentError(90008)
+      if (!known.has(to)) throw new TencentError(90012)
+      // [U] A repeat in the same second with the same MsgRandom is the same message (spec §4.2):
+      // it is answered with the first one's key and delivered once.
+      return tx.c2c.findSameSecond(from, to, message.msgRandom, msgTime)
+    }
+    if (!skipBefore && webhooks.asks('C2C.CallbackBeforeSendMsg')) {
+      const first = await read(check)
+      if (first !== undefined) return { MsgTime: msgTime, MsgKey: first }
+    }
     // Asked before the transaction: a transaction never waits on the network.
     const decision = await webhooks.beforeSend(
       'C2C.CallbackBeforeSendMsg',
@@ -67,9 +87,10 @@ export const sendmsg = command({
         MsgKey: message.msgKey,
         OnlineOnlyFlag: onlineOnly ? 1 : 0,
         MsgBody: message.body,
-        ...(req.CloudCustomData !== undefined && { CloudCustomData: req.CloudCustomData }),
+        // As in the after-send body (spec §7.4): "" when the message has none.
+        CloudCustomData: message.cloudCustomData,
       },
-      { skip: forbid.includes('ForbidBeforeSendMsgCallback') },
+      { skip: skipBefore },
     )
     if (decision.action === 'reject') throw decision.error
     // ErrorCode 2 from the app: the sender is told it worked, and nothing is kept (spec §7.3).
@@ -84,26 +105,24 @@ export const sendmsg = command({
     const answer = { MsgTime: msgTime, MsgKey: message.msgKey }
     if (onlineOnly) {
       return transaction(async (tx) => {
-        const known = await tx.accounts.existing([from, to])
-        if (!known.has(from)) throw new TencentError(90008)
-        if (!known.has(to)) throw new TencentError(90012)
-        const first = await tx.c2c.findSameSecond(from, to, sent.msgRandom, msgTime)
+        // The lock keeps a concurrent repeat from being answered as new between check and event.
+        await tx.c2c.lockConversations(from, [to])
+        const first = await check(tx)
         if (first !== undefined) return { MsgTime: msgTime, MsgKey: first }
         const unread = await tx.c2c.unreadTotal(to)
         if (notify) await tx.outbox.enqueue(afterSendMsg(sent, onlineOnly, unread, clock.nowMs()))
         return answer
       })
     }
-    // Without an event to record, the send is one statement (one round trip on PostgreSQL).
+    // Without an event to record, the send is one statement (one round trip on PostgreSQL):
+    // C2CStore.send checks under the conversation lock what `check` checked on the snapshot.
     const recorded = notify && receives(app, 'C2C.CallbackAfterSendMsg')
     return transaction(
       async (tx) => {
-        const r = await tx.c2c.send(sent)
+        const r = await tx.c2c.send(sent, recentOwners(sent, req.SendMsgControl))
         if ('sent' in r) {
           if (r.sent === 'unknown-sender') throw new TencentError(90008)
           if (r.sent === 'unknown-recipient') throw new TencentError(90012)
-          // [U] A repeat in the same second with the same MsgRandom is the same message (spec
-          // §4.2): it is answered with the first one's key and delivered once.
           return { MsgTime: msgTime, MsgKey: r.msgKey }
         }
         if (r.added && notify) {

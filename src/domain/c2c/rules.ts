@@ -37,6 +37,8 @@ export interface NewMessage {
   needReadReceipt: boolean
   /** False with `SyncOtherMachine: 2`: the sender's own history does not show it (spec §4.3). */
   senderSees: boolean
+  /** False once the recipient deleted the conversation with its history (recentcontact/delete). */
+  recipientSees: boolean
   /** Whether the message counts as unread for its recipient while it is after the read time. */
   counted: boolean
   /** Why it does not count (undefined when it counts, or for a message stored before this was kept). */
@@ -48,8 +50,12 @@ export interface StoredMessage extends NewMessage {
   peerRead: boolean
 }
 
-/** Why a message never counts as unread, whatever the read time (design.md decision 6). */
-export type UnreadExclusion = 'self' | 'import-history' | 'no-unread' | 'online-only'
+/**
+ * Why a message never counts as unread, whatever the read time (design.md decision 6); 'deleted':
+ * it was still unread when its recipient deleted the conversation (recentcontact/delete, spec part 2
+ * §17.2).
+ */
+export type UnreadExclusion = 'self' | 'import-history' | 'no-unread' | 'online-only' | 'deleted'
 
 /**
  * design.md decision 6: a message counts unless sent to oneself, imported as history

@@ -2,6 +2,7 @@
 import type { NewAccount } from '../../domain/accounts/accounts.js'
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { AccountStore } from '../accounts.js'
+import { ADVISORY_KEY } from './pg-locks.js'
 import type { Queryable } from './pg-store.js'
 
 export class PgAccounts implements AccountStore {
@@ -49,6 +50,10 @@ export class PgAccounts implements AccountStore {
       [this.#app, userIds],
     )
     return new Set(rows.map((r) => r.user_id))
+  }
+
+  async lockCount(): Promise<void> {
+    await this.#db.query(`SELECT pg_advisory_xact_lock(${ADVISORY_KEY})`, ['accounts', this.#app])
   }
 
   async deleteAccounts(userIds: readonly UserId[]): Promise<Set<UserId>> {

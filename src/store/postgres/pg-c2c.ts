@@ -20,6 +20,7 @@ import type {
 } from '../c2c.js'
 import type { Queryable } from './pg-store.js'
 import { messageColumns, pair, toMessage, type MessageRow } from '../rows/c2c-rows.js'
+import { ADVISORY_KEY } from './pg-locks.js'
 
 /** The recipient's total, as changed by this statement's `tot` CTE or as it stands. */
 const TOTAL_AFTER = `coalesce((SELECT unread FROM tot),
@@ -28,12 +29,12 @@ const TOTAL_AFTER = `coalesce((SELECT unread FROM tot),
 /**
  * The insert of a message and the counters it moves, as CTEs `ins`, `conv` and `tot` of one
  * statement, the message inserted only where `guard` holds. $1 app, $2 recipient, $3 sender,
- * $4 $5 the pair, $6..$15 the message's columns (`messageParams`).
+ * $4 $5 the pair, $6..$16 the message's columns (`messageParams`).
  */
 const ADD_MESSAGE = (guard: string) => `ins AS (
     INSERT INTO c2c_messages (app_id, user_lo, user_hi, from_id, to_id, msg_seq, msg_random, msg_time,
-      msg_key, body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted)
-    SELECT $1, $4, $5, $3, $2, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 WHERE ${guard}
+      msg_key, body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted, recipient_sees)
+    SELECT $1, $4, $5, $3, $2, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 WHERE ${guard}
     ON CONFLICT (app_id, user_lo, user_hi, msg_key) DO NOTHING RETURNING counted),
   conv AS (
     INSERT INTO c2c_conversations AS c (app_id, owner_id, peer_id, unread)
@@ -64,30 +65,30 @@ export class PgC2C implements C2CStore {
     return r.added ? { added: true, recipientUnreadTotal: r.total } : { added: false }
   }
 
-  async send(m: NewMessage): Promise<SendOutcome> {
+  async send(m: NewMessage, recentOwners: readonly UserId[]): Promise<SendOutcome> {
+    // One statement: receiptd_c2c_send (migration 0014) locks the conversation as lockConversations
+    // does, then checks and writes on snapshots taken after the lock.
     const { rows } = await this.#db.query<{
-      sender: boolean
-      recipient: boolean
-      first: MsgKey | null
-      added: boolean
-      total: number
+      o_status: string
+      o_first: MsgKey | null
+      o_total: number | null
     }>(
-      `WITH known AS (
-         SELECT EXISTS (SELECT 1 FROM accounts WHERE app_id = $1 AND user_id = $3) AS sender,
-           EXISTS (SELECT 1 FROM accounts WHERE app_id = $1 AND user_id = $2) AS recipient),
-       first AS (
-         SELECT msg_key FROM c2c_messages WHERE app_id = $1 AND user_lo = $4 AND user_hi = $5 AND msg_time = $8
-           AND msg_random = $7 AND from_id = $3 AND to_id = $2 LIMIT 1),
-       ${ADD_MESSAGE('(SELECT sender AND recipient FROM known) AND NOT EXISTS (SELECT 1 FROM first)')}
-       SELECT known.sender, known.recipient, (SELECT msg_key FROM first) AS first,
-         EXISTS (SELECT 1 FROM ins) AS added, ${TOTAL_AFTER} FROM known`,
-      this.#messageParams(m),
+      `SELECT o_status, o_first, o_total FROM receiptd_c2c_send(
+         $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::text[])`,
+      [...this.#messageParams(m), [...recentOwners]],
     )
     const r = rows[0]!
-    if (!r.sender) return { sent: 'unknown-sender' }
-    if (!r.recipient) return { sent: 'unknown-recipient' }
-    if (r.first !== null) return { sent: 'same-second', msgKey: r.first }
-    return r.added ? { added: true, recipientUnreadTotal: r.total } : { added: false }
+    switch (r.o_status) {
+      case 'unknown-sender':
+      case 'unknown-recipient':
+        return { sent: r.o_status }
+      case 'same-second':
+        return { sent: 'same-second', msgKey: r.o_first! }
+      case 'added':
+        return { added: true, recipientUnreadTotal: r.o_total ?? 0 }
+      default:
+        return { added: false }
+    }
   }
 
   #messageParams(m: NewMessage): unknown[] {
@@ -108,6 +109,14 @@ export class PgC2C implements C2CStore {
       [this.#app, lo, hi, msgTime, msgRandom, from, to],
     )
     return rows[0]?.msg_key
+  }
+
+  async lockConversations(user: UserId, peers: readonly UserId[]): Promise<void> {
+    // One order for every caller, so two batch sends over the same conversations cannot deadlock.
+    const keys = [...new Set(peers)].map((p) => pair(user, p).join('\u0001')).sort()
+    for (const key of keys) {
+      await this.#db.query(`SELECT pg_advisory_xact_lock(${ADVISORY_KEY})`, [`c2c\u0001${key}`, this.#app])
+    }
   }
 
   async withdraw(from: UserId, to: UserId, msgKey: MsgKey): Promise<WithdrawOutcome> {
@@ -219,7 +228,7 @@ export class PgC2C implements C2CStore {
     const { rows } = await this.#db.query<MessageRow>(
       `SELECT * FROM c2c_messages
        WHERE app_id = $1 AND user_lo = $2 AND user_hi = $3 AND msg_time BETWEEN $4 AND $5
-         AND (to_id = $6 OR (from_id = $6 AND sender_sees))
+         AND ((to_id = $6 AND recipient_sees) OR (from_id = $6 AND sender_sees))
          ${b === undefined ? '' : 'AND (msg_time, msg_seq, msg_random) < ($8, $9, $10)'}
        ORDER BY msg_time DESC, msg_seq DESC, msg_random DESC LIMIT $7`,
       params,

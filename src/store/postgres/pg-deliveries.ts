@@ -157,6 +157,14 @@ export class PgDeliveryQueue implements DeliveryQueue {
     )
   }
 
+  async releaseOthers(owner: string, keep: readonly number[]): Promise<void> {
+    await this.#query.query(
+      `UPDATE outbox SET lease_owner = NULL, lease_until_ms = 0
+       WHERE lease_owner = $1 AND status = 'pending' AND NOT (id = ANY($2::bigint[]))`,
+      [owner, keep],
+    )
+  }
+
   onChange(listener: () => void): () => void {
     return this.#signal.subscribe(listener)
   }

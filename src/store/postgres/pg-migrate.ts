@@ -2,7 +2,7 @@
  * PostgreSQL migrations: the same forward-only numbering as SQLite's, one set per engine, applied
  * under an advisory lock so several instances starting at once migrate exactly once.
  */
-import type { PoolClient } from 'pg'
+import type { ClientBase } from 'pg'
 import { MigrationError, readMigrations, refuseNewer, type Migration } from '../migrations.js'
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url)
@@ -13,7 +13,7 @@ export const quoteIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`
 
 /** Instances on one schema wait for each other; those on other schemas (tests, tenants) do not. */
 export async function migratePostgres(
-  client: PoolClient,
+  client: ClientBase,
   schema: string,
   migrations: readonly Migration[] = readMigrations(MIGRATIONS_DIR),
 ): Promise<number[]> {

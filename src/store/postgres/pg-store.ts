@@ -1,9 +1,12 @@
 /**
  * The PostgreSQL store, for several receiptd instances sharing one database. Each transaction()
- * runs on a pooled connection between BEGIN and COMMIT; concerns keep counters with atomic
- * `x = x + d` updates and take row locks where a read decides a write, so concurrent instances
- * lose no update. A deadlock or serialization failure is retried a few times with the whole
- * function, which is why `fn` must do nothing but store calls.
+ * runs on a pooled connection between BEGIN and COMMIT, or as its one statement alone (TxShape
+ * 'one-statement', under the same connection rules); concerns keep counters with atomic
+ * `x = x + d` updates and take a lock first where a read decides a write, so concurrent instances
+ * lose no update and break no limit. A transaction may run more than once (`pg-transaction.ts`),
+ * which is why `fn` must do nothing but store calls. No database fault ends the process: every
+ * connection listens for errors, and every statement, open transaction and wait for a connection
+ * is bounded by the configured timeouts.
  */
 import pg from 'pg'
 import {
@@ -18,6 +21,10 @@ import {
 } from '../store.js'
 import { PgAccounts } from './pg-accounts.js'
 import { PgC2C } from './pg-c2c.js'
+import { SqlLogins } from '../sql-logins.js'
+import { SqlMessageEdits } from '../sql-message-edits.js'
+import { SqlProfiles } from '../sql-profiles.js'
+import { SqlRecent } from '../sql-recent.js'
 import { PgGroupReceipts } from './pg-group-receipts.js'
 import { PgGroups } from './pg-groups.js'
 import { MigrationError } from '../migrations.js'
@@ -28,14 +35,9 @@ import { CommitListeners } from '../commit-listeners.js'
 import { SqlInspection, type Dialect, type SqlRunner } from '../sql-inspection.js'
 import { SqlMaintenance } from '../sql-maintenance.js'
 import { PgChangeWatch } from './pg-change-watch.js'
+import { runOneStatement, runReadOnly, runTransaction, type Queryable } from './pg-transaction.js'
 
-/** The query surface concerns use: a pooled client inside a transaction. */
-export interface Queryable {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
-    text: string,
-    params?: unknown[],
-  ): Promise<pg.QueryResult<R>>
-}
+export type { Queryable }
 
 export interface PgStoreOptions {
   url: string
@@ -45,12 +47,23 @@ export interface PgStoreOptions {
    */
   schema: string
   poolMax: number
-  connectionTimeoutMs: number
+  /** Longest wait for a pooled connection, new or busy, before the call fails. */
+  acquireTimeoutMs: number
+  /**
+   * Server-side bound of one statement and of a transaction left idle; the client gives up on a
+   * server that does not answer at all (frozen) shortly after it.
+   */
+  statementTimeoutMs: number
   idleTimeoutMs: number
 }
 
-const RETRYABLE = new Set(['40001', '40P01'])
-const MAX_ATTEMPTS = 5
+/**
+ * How much longer than the server's statement timeout the client waits for an answer before it
+ * drops the connection: the server's own cancel (57014) normally comes first.
+ */
+const CLIENT_TIMEOUT_MARGIN_MS = 500
+/** /healthz must say 503 within 2 s of the database going away, whatever the timeouts. */
+const CHECK_TIMEOUT_MS = 1500
 
 /**
  * Counters, seqs and times are BIGINT columns; every value receiptd stores is a safe integer, so
@@ -86,32 +99,44 @@ export class PgStore implements Store {
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolMax,
-      connectionTimeoutMillis: options.connectionTimeoutMs,
+      connectionTimeoutMillis: options.acquireTimeoutMs,
       idleTimeoutMillis: options.idleTimeoutMs,
+      // Sent in the startup packet of every connection: no statement and no open transaction can
+      // hold a connection (and its locks) longer than this.
+      statement_timeout: options.statementTimeoutMs,
+      idle_in_transaction_session_timeout: options.statementTimeoutMs,
+      query_timeout: options.statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
       // In the startup packet, so no pooled connection can ever run a query outside the schema.
       options: `-c search_path=${options.schema}`,
       types,
     })
     // Idle clients that lose their server emit here; without a listener the process would crash.
     pool.on('error', () => undefined)
-    let client: pg.PoolClient
+    // Migrations run on a connection of their own, without the request timeouts: a migration may
+    // take long on a large table, and so may waiting for another instance's.
+    const migrator = new pg.Client({
+      connectionString: options.url,
+      connectionTimeoutMillis: options.acquireTimeoutMs,
+      types,
+    })
+    migrator.on('error', () => undefined)
     try {
-      client = await pool.connect()
+      await migrator.connect()
     } catch (e) {
       await pool.end().catch(() => undefined)
       throw new StoreUnavailableError(`cannot connect to PostgreSQL: ${(e as Error).message}`)
     }
     try {
-      await migratePostgres(client, options.schema)
+      await migratePostgres(migrator, options.schema)
     } catch (e) {
-      client.release(true)
       await pool.end().catch(() => undefined)
       if (e instanceof MigrationError) throw e
       throw new StoreUnavailableError(
         `cannot prepare schema ${options.schema} in PostgreSQL: ${(e as Error).message}`,
       )
+    } finally {
+      await migrator.end().catch(() => undefined)
     }
-    client.release()
     return new PgStore(pool, options)
   }
 
@@ -126,6 +151,10 @@ export class PgStore implements Store {
         c2c: new PgC2C(client, sdkAppId),
         groups: new PgGroups(client, sdkAppId),
         groupReceipts: new PgGroupReceipts(client, sdkAppId),
+        recent: new SqlRecent(pgRunner(client), sdkAppId, PG_DIALECT),
+        logins: new SqlLogins(pgRunner(client), sdkAppId),
+        profiles: new SqlProfiles(pgRunner(client), sdkAppId),
+        edits: new SqlMessageEdits(pgRunner(client), sdkAppId, PG_DIALECT),
         outbox,
         deliveries: new PgDeliveryLog(client, sdkAppId, effects),
         inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
@@ -143,10 +172,10 @@ export class PgStore implements Store {
    * This instance's commits are reported as they happen; other instances' are seen by a watch that
    * runs only while someone listens (`PgChangeWatch`).
    */
-  onCommit(listener: (sdkAppId: number | undefined) => void): () => void {
+  onCommit(listener: (sdkAppId: number | undefined) => void, watching?: () => void): () => void {
     const off = this.#commits.subscribe(listener)
     const offDeliveries = this.#signal.subscribe(() => listener(undefined))
-    this.#watch.retain()
+    this.#watch.retain(watching)
     return () => {
       off()
       offDeliveries()
@@ -156,27 +185,13 @@ export class PgStore implements Store {
 
   /**
    * A read-only REPEATABLE READ transaction: one snapshot for every statement of `fn`, no row locks,
-   * and never a serialization failure, so it needs no retry.
+   * and never a serialization failure; with TxShape 'one-statement', the statement alone.
    */
-  async read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>, shape?: TxShape): Promise<T> {
+  read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>, shape?: TxShape): Promise<T> {
+    const tx = (client: Queryable) => fn(this.#readTx(client, sdkAppId))
     // One statement sees one snapshot by itself: no transaction block is needed around it.
-    if (shape === 'one-statement') return this.#oneStatement((client) => fn(this.#readTx(client, sdkAppId)))
-    const client = await this.#pool.connect()
-    let broken = false
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
-      const value = await fn(this.#readTx(client, sdkAppId))
-      await client.query('COMMIT')
-      return value
-    } catch (e) {
-      broken = await client.query('ROLLBACK').then(
-        () => false,
-        () => true,
-      )
-      throw e
-    } finally {
-      client.release(broken)
-    }
+    if (shape === 'one-statement') return runOneStatement(this.#pool, tx, () => undefined, { readOnly: true })
+    return runReadOnly(this.#pool, tx)
   }
 
   #readTx(client: Queryable, sdkAppId: number): ReadTx {
@@ -185,68 +200,24 @@ export class PgStore implements Store {
       c2c: new PgC2C(client, sdkAppId),
       groups: new PgGroups(client, sdkAppId),
       groupReceipts: new PgGroupReceipts(client, sdkAppId),
+      recent: new SqlRecent(pgRunner(client), sdkAppId, PG_DIALECT),
+      logins: new SqlLogins(pgRunner(client), sdkAppId),
+      profiles: new SqlProfiles(pgRunner(client), sdkAppId),
       deliveries: new PgDeliveryLog(client, sdkAppId, { outboxChanged: false }),
       inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
     }
   }
 
-  /**
-   * `fn`'s one statement alone on a pooled connection, in autocommit (TxShape 'one-statement'):
-   * one round trip. A second statement would commit apart from the first, so it is refused before
-   * it is sent. A failed statement changed nothing, so a deadlock is retried like a transaction.
-   */
-  async #oneStatement<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      const client = await this.#pool.connect()
-      let sent = false
-      const once: Queryable = {
-        query: (text, params) => {
-          if (sent) return Promise.reject(new Error('a one-statement transaction sent a second statement'))
-          sent = true
-          return client.query(text, params)
-        },
-      }
-      let broken = false
-      try {
-        const began = performance.now()
-        const result = await fn(once)
-        this.#observer?.batch(1, (performance.now() - began) / 1000)
-        return result
-      } catch (e) {
-        const code = (e as { code?: string }).code
-        // An error without an SQLSTATE is the connection's, not the statement's.
-        broken = code === undefined && sent
-        if (code === undefined || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw e
-      } finally {
-        client.release(broken)
-      }
-    }
+  /** `fn`'s one statement in autocommit, guarded as `runOneStatement` says; observed as a commit. */
+  #oneStatement<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
+    return runOneStatement(this.#pool, fn, (seconds) => this.#observer?.batch(1, seconds), {
+      readOnly: false,
+    })
   }
 
-  /** BEGIN … COMMIT around `fn` on a pooled connection, the whole of it retried on a deadlock. */
-  async #inTransaction<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      const client = await this.#pool.connect()
-      let broken = false
-      try {
-        const began = performance.now()
-        await client.query('BEGIN')
-        const result = await fn(client)
-        await client.query('COMMIT')
-        this.#observer?.batch(1, (performance.now() - began) / 1000)
-        return result
-      } catch (e) {
-        // A connection that cannot even roll back is broken: it leaves the pool instead of returning.
-        broken = await client.query('ROLLBACK').then(
-          () => false,
-          () => true,
-        )
-        const code = (e as { code?: string }).code
-        if (code === undefined || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw e
-      } finally {
-        client.release(broken)
-      }
-    }
+  /** BEGIN … COMMIT around `fn`, retried as `runTransaction` says; every commit is observed. */
+  #inTransaction<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
+    return runTransaction(this.#pool, fn, (seconds) => this.#observer?.batch(1, seconds))
   }
 
   async resetApp(sdkAppId: number): Promise<void> {
@@ -291,8 +262,23 @@ export class PgStore implements Store {
     this.#observer = observer
   }
 
+  /**
+   * `SELECT 1` within CHECK_TIMEOUT_MS: a frozen server, or a pool whose every connection waits on
+   * one, answers nothing, and /healthz must still say so quickly.
+   */
   async check(): Promise<void> {
-    await this.#pool.query('SELECT 1')
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`PostgreSQL did not answer within ${CHECK_TIMEOUT_MS} ms`)),
+        CHECK_TIMEOUT_MS,
+      )
+    })
+    try {
+      await Promise.race([this.#pool.query('SELECT 1'), late])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   async close(): Promise<void> {

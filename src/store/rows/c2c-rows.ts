@@ -22,12 +22,13 @@ export interface MessageRow {
   recalled: Flag
   counted: Flag
   sender_sees: Flag
+  recipient_sees: Flag
   uncounted: string | null
 }
 
 /**
  * A new message's columns from msg_seq on, in table order: msg_seq, msg_random, msg_time, msg_key,
- * body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted. MsgBody and
+ * body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted, recipient_sees. MsgBody and
  * CloudCustomData are JSON text on both engines, so any string a client sent (even a lone UTF-16
  * surrogate, which a TEXT value would replace) comes back unchanged. Flags are booleans,
  * which SQLite binds as 0/1.
@@ -44,6 +45,7 @@ export function messageColumns(m: NewMessage): unknown[] {
     m.counted,
     m.senderSees,
     m.uncounted ?? null,
+    m.recipientSees,
   ]
 }
 
@@ -62,6 +64,7 @@ export function toMessage(r: MessageRow): StoredMessage {
     cloudCustomData: JSON.parse(r.cloud_custom_data) as string,
     needReadReceipt: Boolean(r.need_receipt),
     senderSees: Boolean(r.sender_sees),
+    recipientSees: Boolean(r.recipient_sees),
     counted: Boolean(r.counted),
     uncounted: (r.uncounted ?? undefined) as UnreadExclusion | undefined,
     recalled: Boolean(r.recalled),

@@ -43,7 +43,8 @@ export interface MemberViewRow {
   role: string
   join_time: number
   join_seq: number
-  unread: number | null
+  read_seq: number
+  unread: number
 }
 
 export const toMember = (r: MemberViewRow): GroupMemberView => ({
@@ -52,7 +53,8 @@ export const toMember = (r: MemberViewRow): GroupMemberView => ({
   role: r.role,
   joinTime: Number(r.join_time),
   joinSeq: Number(r.join_seq),
-  unread: r.unread === null ? undefined : Number(r.unread),
+  readSeq: Number(r.read_seq),
+  unread: Math.max(0, Number(r.unread)),
 })
 
 export const GROUP_MESSAGE_COLUMNS =

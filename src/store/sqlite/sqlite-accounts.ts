@@ -43,6 +43,9 @@ export class SqliteAccounts implements AccountStore {
     return found
   }
 
+  /** Write transactions already run one at a time (the group commit), so there is nothing to wait for. */
+  async lockCount(): Promise<void> {}
+
   async deleteAccounts(userIds: readonly UserId[]): Promise<Set<UserId>> {
     const deleted = new Set<UserId>()
     const del = this.#s.get('DELETE FROM accounts WHERE app_id = ? AND user_id = ?')

@@ -32,8 +32,8 @@ export class SqliteC2C implements C2CStore {
     const inserted = this.#s
       .get(
         `INSERT INTO c2c_messages (app_id, user_lo, user_hi, from_id, to_id, msg_seq, msg_random, msg_time,
-           msg_key, body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           msg_key, body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted, recipient_sees)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (app_id, user_lo, user_hi, msg_key) DO NOTHING`,
       )
       .run(
@@ -58,12 +58,26 @@ export class SqliteC2C implements C2CStore {
     return { added: true, recipientUnreadTotal: await this.unreadTotal(m.to) }
   }
 
-  async send(m: NewMessage): Promise<SendOutcome> {
+  async send(m: NewMessage, recentOwners: readonly UserId[]): Promise<SendOutcome> {
+    // Write transactions run one at a time here, so the checks and the write need no lock.
     if (!this.#isAccount(m.from)) return { sent: 'unknown-sender' }
     if (!this.#isAccount(m.to)) return { sent: 'unknown-recipient' }
     const first = await this.findSameSecond(m.from, m.to, m.msgRandom, m.msgTime)
     if (first !== undefined) return { sent: 'same-second', msgKey: first }
-    return this.addMessage(m)
+    const added = await this.addMessage(m)
+    if (added.added) {
+      // As SqlRecent.touchC2C: each owner's entry moves to this message's time, never back.
+      for (const owner of new Set(recentOwners)) {
+        this.#s
+          .get(
+            `INSERT INTO recent_c2c AS r (app_id, owner_id, peer_id, msg_time) VALUES (?, ?, ?, ?)
+             ON CONFLICT (app_id, owner_id, peer_id) DO UPDATE SET msg_time = excluded.msg_time
+             WHERE r.msg_time < excluded.msg_time`,
+          )
+          .run(this.#app, owner, owner === m.from ? m.to : m.from, m.msgTime)
+      }
+    }
+    return added
   }
 
   async findSameSecond(
@@ -81,6 +95,9 @@ export class SqliteC2C implements C2CStore {
       .get(this.#app, lo, hi, msgTime, msgRandom, from, to) as { msg_key: MsgKey } | undefined
     return row?.msg_key
   }
+
+  /** Write transactions already run one at a time (the group commit), so there is nothing to wait for. */
+  async lockConversations(): Promise<void> {}
 
   async withdraw(from: UserId, to: UserId, msgKey: MsgKey): Promise<WithdrawOutcome> {
     const [lo, hi] = pair(from, to)
@@ -192,7 +209,7 @@ export class SqliteC2C implements C2CStore {
       .get(
         `SELECT * FROM c2c_messages
          WHERE app_id = ? AND user_lo = ? AND user_hi = ? AND msg_time BETWEEN ? AND ?
-           AND (to_id = ? OR (from_id = ? AND sender_sees = 1))
+           AND ((to_id = ? AND recipient_sees = 1) OR (from_id = ? AND sender_sees = 1))
            ${b === undefined ? '' : 'AND (msg_time, msg_seq, msg_random) < (?, ?, ?)'}
          ORDER BY msg_time DESC, msg_seq DESC, msg_random DESC LIMIT ?`,
       )

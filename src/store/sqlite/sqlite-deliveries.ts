@@ -166,6 +166,17 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     })
   }
 
+  releaseOthers(owner: string, keep: readonly number[]): Promise<void> {
+    return this.#run(() => {
+      const held = this.#s
+        .get("SELECT id FROM outbox WHERE lease_owner = ? AND status = 'pending'")
+        .all(owner) as { id: number }[]
+      const kept = new Set(keep)
+      const free = this.#s.get('UPDATE outbox SET lease_owner = NULL, lease_until_ms = 0 WHERE id = ?')
+      for (const { id } of held) if (!kept.has(id)) free.run(id)
+    })
+  }
+
   onChange(listener: () => void): () => void {
     return this.#signal.subscribe(listener)
   }

@@ -1,33 +1,38 @@
 /** GroupStore on SQLite: groups, memberships and messages (spec §6.2–§6.9). */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { GroupId } from '../../domain/groups/group-id.js'
+import type { GroupType } from '../../domain/groups/group-types.js'
 import type {
   Group,
+  GroupChange,
   GroupStore,
+  JoinedQuery,
+  MemberChange,
+  MemberQuery,
   NewGroup,
   NewGroupMessage,
   NewMember,
   RecallOutcome,
-  StoredGroupMessage,
 } from '../groups.js'
 import { unreadFrom } from '../../domain/read-state/interval-nodes.js'
-import {
-  encodeCloudCustomData,
-  GROUP_HISTORY_COLUMNS,
-  toGroup,
-  toStoredGroupMessage,
-  type GroupHistoryRow,
-} from '../rows/group-rows.js'
+import { encodeCloudCustomData, toGroup } from '../rows/group-rows.js'
+import { history } from './sqlite-group-history.js'
 import { groupRow, memberRow } from './sqlite-group-rows.js'
+import { SqliteGroupAdmin } from './sqlite-group-admin.js'
+import { SqliteMemberState } from './sqlite-member-state.js'
 import type { Statements } from './statements.js'
 
 export class SqliteGroups implements GroupStore {
   readonly #s: Statements
   readonly #app: number
+  readonly #state: SqliteMemberState
+  readonly #admin: SqliteGroupAdmin
 
   constructor(statements: Statements, sdkAppId: number) {
     this.#s = statements
     this.#app = sdkAppId
+    this.#state = new SqliteMemberState(statements, sdkAppId)
+    this.#admin = new SqliteGroupAdmin(statements, sdkAppId)
   }
 
   async createGroup(group: NewGroup, members: readonly NewMember[]) {
@@ -37,8 +42,9 @@ export class SqliteGroups implements GroupStore {
     }
     this.#s
       .get(
-        `INSERT INTO groups (app_id, group_id, type, name, owner_id, max_members, created_time)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO groups (app_id, group_id, type, name, owner_id, max_members, created_time,
+           introduction, notification, face_url, apply_join_option, last_info_time)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         this.#app,
@@ -47,6 +53,11 @@ export class SqliteGroups implements GroupStore {
         group.name,
         group.owner ?? null,
         group.maxMembers,
+        group.createdTime,
+        group.introduction ?? '',
+        group.notification ?? '',
+        group.faceUrl ?? '',
+        group.applyJoinOption ?? 'NeedPermission',
         group.createdTime,
       )
     await this.addMembers(group.groupId, members, group.createdTime)
@@ -58,6 +69,11 @@ export class SqliteGroups implements GroupStore {
     return r && toGroup(r)
   }
 
+  /** Write transactions already run one at a time (the group commit): reading is locking. */
+  lock(groupId: GroupId): Promise<Group | undefined> {
+    return this.find(groupId)
+  }
+
   async destroy(groupId: GroupId): Promise<UserId[]> {
     const g = groupRow(this.#s, this.#app, groupId)
     if (g === undefined) return []
@@ -66,6 +82,7 @@ export class SqliteGroups implements GroupStore {
       .pluck()
       .all(this.#app, g.gid) as UserId[]
     for (const table of [
+      'group_message_targets',
       'group_read_ranges',
       'group_unread_gaps',
       'group_messages',
@@ -85,30 +102,37 @@ export class SqliteGroups implements GroupStore {
     return found
   }
 
-  async addMembers(groupId: GroupId, members: readonly NewMember[], joinTime: number): Promise<UserId[]> {
+  async addMembers(
+    groupId: GroupId,
+    members: readonly NewMember[],
+    joinTime: number,
+    max?: number,
+  ): Promise<UserId[]> {
     const g = groupRow(this.#s, this.#app, groupId)
     if (g === undefined) return []
-    const fresh = [...new Map(members.map((m) => [m.userId, m])).values()].filter(
-      (m) => memberRow(this.#s, this.#app, g.gid, m.userId) === undefined,
-    )
+    const fresh = [...new Map(members.map((m) => [m.userId, m])).values()]
+      .filter((m) => memberRow(this.#s, this.#app, g.gid, m.userId) === undefined)
+      .slice(0, max === undefined ? undefined : Math.max(0, max - g.member_count))
     if (fresh.length === 0) return []
     // Membership numbers are allocated atomically; they order pages and bound audiences.
-    const { first } = this.#s
+    const { first, counted } = this.#s
       .get(
         `UPDATE groups SET next_member_no = next_member_no + ?, member_count = member_count + ?
-         WHERE app_id = ? AND gid = ? RETURNING next_member_no - ? AS first`,
+         WHERE app_id = ? AND gid = ? RETURNING next_member_no - ? AS first, counted`,
       )
-      .get(fresh.length, fresh.length, this.#app, g.gid, fresh.length) as { first: number }
+      .get(fresh.length, fresh.length, this.#app, g.gid, fresh.length) as { first: number; counted: number }
+    // Joining starts at the newest message: nothing before it is unread (spec part 2 §13.5.3).
     const insert = this.#s.get(
-      `INSERT INTO group_members (app_id, gid, member_no, user_id, role, join_seq, join_time)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO group_members (app_id, gid, member_no, user_id, role, join_seq, join_time,
+         read_seq, counted_base)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     const gap = this.#s.get(
       'INSERT INTO group_unread_gaps (app_id, gid, member_no, lo, hi, node) VALUES (?, ?, ?, ?, ?, ?)',
     )
     const unread = unreadFrom(g.last_seq)
     fresh.forEach((m, i) => {
-      insert.run(this.#app, g.gid, first + i, m.userId, m.role, g.last_seq, joinTime)
+      insert.run(this.#app, g.gid, first + i, m.userId, m.role, g.last_seq, joinTime, g.last_seq, counted)
       gap.run(this.#app, g.gid, first + i, unread.lo, unread.hi, unread.node)
     })
     return fresh.map((m) => m.userId)
@@ -157,20 +181,29 @@ export class SqliteGroups implements GroupStore {
   async appendMessage(groupId: GroupId, m: NewGroupMessage): Promise<{ seq: number }> {
     const g = groupRow(this.#s, this.#app, groupId)
     if (g === undefined) throw new Error(`appendMessage: no group ${groupId}`)
+    const targets = m.targets ?? []
+    const counts = !m.onlineOnly && m.noUnread !== true
     // The one place a MsgSeq is made: atomic, per group, from 1, no gaps or repeats (spec §6.6).
     const next = this.#s
       .get(
-        `UPDATE groups SET last_seq = last_seq + 1 WHERE app_id = ? AND gid = ?
-         RETURNING last_seq, next_member_no, member_count`,
+        `UPDATE groups SET last_seq = last_seq + 1, counted = counted + ?,
+           last_msg_time = CASE WHEN ? THEN last_msg_time ELSE ? END
+         WHERE app_id = ? AND gid = ?
+         RETURNING last_seq, next_member_no, member_count, counted`,
       )
-      .get(this.#app, g.gid) as { last_seq: number; next_member_no: number; member_count: number }
+      .get(counts && targets.length === 0 ? 1 : 0, m.onlineOnly ? 1 : 0, m.time, this.#app, g.gid) as {
+      last_seq: number
+      next_member_no: number
+      member_count: number
+      counted: number
+    }
     const senderIsMember = memberRow(this.#s, this.#app, g.gid, m.sender) !== undefined
     const audience = m.receipt ? next.member_count - (senderIsMember ? 1 : 0) : 0
     this.#s
       .get(
         `INSERT INTO group_messages (app_id, gid, seq, sender, random, time, body, body_hash,
-           cloud_custom_data, priority, online_only, receipt, member_bound, audience)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           cloud_custom_data, priority, online_only, receipt, member_bound, audience, counts, targeted)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         this.#app,
@@ -187,7 +220,12 @@ export class SqliteGroups implements GroupStore {
         m.receipt ? 1 : 0,
         next.next_member_no,
         audience,
+        counts ? 1 : 0,
+        targets.length > 0 ? 1 : 0,
       )
+    const sent = { seq: next.last_seq, counted: next.counted, sender: m.sender, time: m.time }
+    // LastSendMsgTime is not kept for AVChatRoom (spec part 2 §13.4).
+    this.#state.sent(g.gid, { ...sent, keepSendTime: g.type !== 'AVChatRoom' }, targets, counts)
     return { seq: next.last_seq }
   }
 
@@ -211,20 +249,8 @@ export class SqliteGroups implements GroupStore {
     )
   }
 
-  async history(
-    groupId: GroupId,
-    q: { upTo: number; limit: number; withRecalled: boolean },
-  ): Promise<{ messages: StoredGroupMessage[]; more: boolean }> {
-    const g = groupRow(this.#s, this.#app, groupId)
-    if (g === undefined) return { messages: [], more: false }
-    const rows = this.#s
-      .get(
-        `SELECT ${GROUP_HISTORY_COLUMNS} FROM group_messages
-         WHERE app_id = ? AND gid = ? AND seq <= ? AND online_only = 0 AND (? OR recalled = 0)
-         ORDER BY seq DESC LIMIT ?`,
-      )
-      .all(this.#app, g.gid, q.upTo, q.withRecalled ? 1 : 0, q.limit + 1) as GroupHistoryRow[]
-    return { messages: rows.slice(0, q.limit).map(toStoredGroupMessage), more: rows.length > q.limit }
+  async history(groupId: GroupId, q: { upTo: number; limit: number; withRecalled: boolean }) {
+    return history(this.#s, this.#app, groupId, q)
   }
 
   async recall(groupId: GroupId, seqs: readonly number[]): Promise<Map<number, RecallOutcome>> {
@@ -237,21 +263,54 @@ export class SqliteGroups implements GroupStore {
     for (const seq of seqs) {
       if (out.has(seq)) continue
       const done = g !== undefined && mark.run(this.#app, g.gid, seq).changes > 0
+      if (done) this.#state.recalled(g.gid, seq)
       out.set(seq, done ? 'recalled' : 'not-found')
     }
     return out
   }
 
-  async setUnread(groupId: GroupId, userId: UserId, unread: number): Promise<boolean> {
+  async takeSendSlot(groupId: GroupId, second: number, cap: number): Promise<boolean> {
+    return this.#state.takeSendSlot(groupId, second, cap)
+  }
+
+  async markAllRead(groupId: GroupId): Promise<void> {
+    this.#state.markAllRead(groupId)
+  }
+
+  async placeReadSeq(groupId: GroupId, userId: UserId, unread: number): Promise<number | undefined> {
     const g = groupRow(this.#s, this.#app, groupId)
-    if (g === undefined) return false
-    return (
-      this.#s
-        .get(
-          `UPDATE group_members SET unread = ?, unread_seq = ?
-           WHERE app_id = ? AND gid = ? AND user_id = ?`,
-        )
-        .run(unread, g.last_seq, this.#app, g.gid, userId).changes > 0
-    )
+    return g === undefined ? undefined : this.#state.place(g.gid, userId, unread)
+  }
+
+  async memberStates(groupId: GroupId, q: MemberQuery) {
+    return this.#state.list(groupId, q)
+  }
+
+  async joinedGroups(userId: UserId, q: JoinedQuery) {
+    return this.#state.joined(userId, q)
+  }
+
+  async ownedGroups(userId: UserId) {
+    return this.#state.ownedGroups(userId)
+  }
+
+  async groupIds(q: { type: GroupType | undefined; after: number; offset?: number; limit: number }) {
+    return this.#state.groupIds(q)
+  }
+
+  async updateGroup(groupId: GroupId, change: GroupChange, time: number) {
+    return this.#admin.updateGroup(groupId, change, time)
+  }
+
+  async updateMember(groupId: GroupId, userId: UserId, change: MemberChange) {
+    return this.#admin.updateMember(groupId, userId, change)
+  }
+
+  async changeOwner(groupId: GroupId, userId: UserId, time: number) {
+    return this.#admin.changeOwner(groupId, userId, time)
+  }
+
+  async seqsBySender(groupId: GroupId, sender: UserId, window: number) {
+    return this.#admin.seqsBySender(groupId, sender, window)
   }
 }

@@ -13,6 +13,10 @@ import { WriteHealth } from './sqlite-health.js'
 import { migrateSqlite } from './sqlite-migrate.js'
 import { SqliteAccounts } from './sqlite-accounts.js'
 import { SqliteC2C } from './sqlite-c2c.js'
+import { SqlLogins } from '../sql-logins.js'
+import { SqlMessageEdits } from '../sql-message-edits.js'
+import { SqlProfiles } from '../sql-profiles.js'
+import { SqlRecent } from '../sql-recent.js'
 import { SqliteGroupReceipts } from './sqlite-group-receipts.js'
 import { SqliteGroups } from './sqlite-groups.js'
 import { OutboxSignal, SqliteDeliveryLog, SqliteDeliveryQueue } from './sqlite-deliveries.js'
@@ -93,8 +97,9 @@ export class SqliteStore implements Store {
     return this.#submit(() => fn(this.#txFor(sdkAppId)), sdkAppId)
   }
 
-  onCommit(listener: (sdkAppId: number | undefined) => void): () => void {
+  onCommit(listener: (sdkAppId: number | undefined) => void, watching?: () => void): () => void {
     const off = this.#commits.subscribe(listener)
+    watching?.()
     // Deliveries change outside any app's transaction: the dispatcher's signal covers them.
     const offDeliveries = this.#signal.subscribe(() => listener(undefined))
     return () => {
@@ -209,6 +214,10 @@ export class SqliteStore implements Store {
       c2c: new SqliteC2C(this.#statements, sdkAppId),
       groups: new SqliteGroups(this.#statements, sdkAppId),
       groupReceipts: new SqliteGroupReceipts(this.#statements, sdkAppId),
+      recent: new SqlRecent(this.#runner, sdkAppId, SQLITE_DIALECT),
+      logins: new SqlLogins(this.#runner, sdkAppId),
+      profiles: new SqlProfiles(this.#runner, sdkAppId),
+      edits: new SqlMessageEdits(this.#runner, sdkAppId, SQLITE_DIALECT),
       outbox: new SqliteOutbox(this.#statements, sdkAppId, this.#signal),
       deliveries: new SqliteDeliveryLog(this.#statements, sdkAppId, this.#signal),
       inspection: new SqlInspection(this.#runner, sdkAppId, SQLITE_DIALECT),

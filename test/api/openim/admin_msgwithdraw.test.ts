@@ -65,6 +65,24 @@ describe('admin_msgwithdraw', () => {
     )
   })
 
+  it('answers 90008 / 90003 when From_Account / To_Account is not an account, and recalls nothing', async () => {
+    const key = await send()
+    const events = (await outbox(server)).length
+    expect(await withdraw({ From_Account: 'nobody', MsgKey: key })).toMatchObject({
+      ActionStatus: 'FAIL',
+      ErrorCode: 90008,
+    })
+    expect(await withdraw({ To_Account: 'nobody', MsgKey: key })).toMatchObject({
+      ActionStatus: 'FAIL',
+      ErrorCode: 90003,
+    })
+    expect(await withdraw({ From_Account: 'nobody', To_Account: 'nobody', MsgKey: key })).toMatchObject({
+      ErrorCode: 90008,
+    })
+    expect(await outbox(server)).toHaveLength(events)
+    expect(await withdraw({ MsgKey: key })).toMatchObject({ ErrorCode: 0 })
+  })
+
   it.each([
     ['From_Account is missing', { From_Account: undefined }, 90008],
     ['From_Account is a number', { From_Account: 1 }, 60015],

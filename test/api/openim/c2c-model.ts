@@ -1,6 +1,8 @@
 /**
  * A small reference model of C2C messages and read state, written straight from design.md
- * decisions 4–7 with no counters: every answer is recomputed from the message list.
+ * decisions 4–7 with no counters: every answer is recomputed from the message list. It also keeps
+ * each user's conversation list (spec part 2 §17): the newest time per peer, moved by every stored
+ * message, and recentcontact/delete's effects (the entry, the unread messages, the history).
  */
 
 export interface ModelMessage {
@@ -14,6 +16,7 @@ export interface ModelMessage {
   counted: boolean
   needReceipt: boolean
   senderSees: boolean
+  recipientSees: boolean
   recalled: boolean
   peerRead: boolean
 }
@@ -23,11 +26,41 @@ export interface SendOptions {
   onlineOnly: boolean
   needReceipt: boolean
   hideFromSender: boolean
+  noLastMsg: boolean
 }
 
 export class C2CModel {
   readonly messages: ModelMessage[] = []
   readonly #readTime = new Map<string, number>()
+  /** owner → peer → MsgTime of the conversation-list entry. */
+  readonly #entries = new Map<string, Map<string, number>>()
+
+  #touch(owner: string, peer: string, time: number): void {
+    const list = this.#entries.get(owner) ?? new Map<string, number>()
+    list.set(peer, Math.max(list.get(peer) ?? 0, time))
+    this.#entries.set(owner, list)
+  }
+
+  /** The conversation list as get_list answers it: ascending time, then peer. */
+  list(owner: string): { peer: string; time: number }[] {
+    return [...(this.#entries.get(owner) ?? new Map<string, number>())]
+      .map(([peer, time]) => ({ peer, time }))
+      .sort((a, b) => a.time - b.time || (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0))
+  }
+
+  /**
+   * recentcontact/delete: the entry goes; the peer's messages unread by `owner` never count again;
+   * with `clear`, the conversation leaves `owner`'s history.
+   */
+  deleteConversation(owner: string, peer: string, clear: boolean): void {
+    this.#entries.get(owner)?.delete(peer)
+    const t = this.readTime(owner, peer)
+    for (const m of this.messages) {
+      if (m.from === peer && m.to === owner && m.counted && !m.recalled && m.time > t) m.counted = false
+      if (clear && m.from === owner && m.to === peer) m.senderSees = false
+      if (clear && m.to === owner && m.from === peer) m.recipientSees = false
+    }
+  }
 
   readTime(reader: string, peer: string): number {
     return this.#readTime.get(`${reader}\n${peer}`) ?? 0
@@ -61,9 +94,14 @@ export class C2CModel {
       counted: from !== to && !o.noUnread,
       needReceipt: o.needReceipt,
       senderSees: !o.hideFromSender,
+      recipientSees: true,
       recalled: false,
       peerRead: false,
     })
+    if (!o.noLastMsg) {
+      this.#touch(to, from, time)
+      if (!o.hideFromSender) this.#touch(from, to, time)
+    }
     return { key, added: true, delivered: true }
   }
 
@@ -83,9 +121,12 @@ export class C2CModel {
       counted: from !== to && mode !== 2,
       needReceipt: false,
       senderSees: true,
+      recipientSees: true,
       recalled: false,
       peerRead: false,
     })
+    this.#touch(to, from, time)
+    this.#touch(from, to, time)
   }
 
   withdraw(from: string, to: string, key: string): 0 | 20022 | 20023 {
@@ -126,7 +167,9 @@ export class C2CModel {
   history(viewer: string, peer: string): ModelMessage[] {
     return this.messages
       .filter(
-        (m) => (m.from === peer && m.to === viewer) || (m.from === viewer && m.to === peer && m.senderSees),
+        (m) =>
+          (m.from === peer && m.to === viewer && m.recipientSees) ||
+          (m.from === viewer && m.to === peer && m.senderSees),
       )
       .sort((a, b) => b.time - a.time || b.seq - a.seq || b.random - a.random)
   }

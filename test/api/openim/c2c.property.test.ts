@@ -1,8 +1,9 @@
 /**
  * Random sequences of send / batchsend / import (2 and 5) / withdraw / admin_set_msg_read (past,
- * now, future) / c2c_msg_read_receipt over three users, run over HTTP against a real server and
- * checked after every step against the reference model for every unread count, total, IsPeerRead
- * flag and history page, and for the webhook bodies the steps record.
+ * now, future) / c2c_msg_read_receipt / recentcontact/delete (with and without ClearRamble) over
+ * three users, run over HTTP against a real server and checked after every step against the
+ * reference model for every unread count, total, IsPeerRead flag, history page and conversation
+ * list, and for the webhook bodies the steps record.
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -26,6 +27,7 @@ const options = fc.record({
   onlineOnly: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
   needReceipt: fc.boolean(),
   hideFromSender: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+  noLastMsg: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
 })
 const step = fc.oneof(
   fc.record({ kind: fc.constant('tick' as const), seconds: fc.integer({ min: 1, max: 3 }) }),
@@ -62,6 +64,7 @@ const step = fc.oneof(
     when: fc.constantFrom('absent', 'now', 'past', 'past-string', 'future'),
     back: fc.integer({ min: 0, max: 6 }),
   }),
+  fc.record({ kind: fc.constant('delete' as const), owner: who, peer: who, clear: fc.boolean() }),
   fc.record({
     kind: fc.constant('receipt' as const),
     reader: who,
@@ -86,6 +89,18 @@ async function check(model: C2CModel, users: string[]): Promise<void> {
   )
   const pairs = users.flatMap((v) => users.filter((p) => p !== v).map((p) => [v, p] as const))
   await Promise.all(pairs.map(([v, p]) => checkFirstPage(model, v, p)))
+  await Promise.all(
+    users.map(async (u) => {
+      const r = await server.call('recentcontact/get_list', {
+        ...{ From_Account: u, TimeStamp: 0, StartIndex: 0, TopTimeStamp: 0, TopStartIndex: 0 },
+        AssistFlags: 7,
+      })
+      expect(r.CompleteFlag).toBe(1)
+      expect(r.SessionItem).toEqual(
+        model.list(u).map((e) => ({ Type: 1, To_Account: e.peer, MsgTime: e.time, TopFlag: 0 })),
+      )
+    }),
+  )
 }
 
 const wire = (m: ModelMessage) => ({
@@ -210,6 +225,19 @@ async function apply(s: Step, model: C2CModel, users: string[], ghost: string): 
       })
       return
     }
+    case 'delete': {
+      const [owner, peer] = [users[s.owner]!, users[s.peer]!]
+      const events = (await outbox(server)).length
+      const r = await server.call('recentcontact/delete', {
+        ...{ From_Account: owner, Type: 1, To_Account: peer },
+        ...(s.clear ? { ClearRamble: 1 } : {}),
+      })
+      expect(r.ErrorCode).toBe(0)
+      model.deleteConversation(owner, peer, s.clear)
+      // No read report: deleting is not reading.
+      expect((await outbox(server)).length).toBe(events)
+      return
+    }
     case 'receipt': {
       const [reader, peer] = [users[s.reader]!, users[s.peer]!]
       const keys = s.picks.map((p) => model.messages[p % Math.max(1, model.messages.length)]?.key ?? '9_9_9')
@@ -231,7 +259,9 @@ function sendBody(s: Extract<Step, { kind: 'send' | 'batch' }>, from: string, to
     MsgSeq: s.seq,
     MsgRandom: s.random,
     MsgBody: text(body),
-    ...(s.o.noUnread ? { SendMsgControl: ['NoUnread'] } : {}),
+    ...(s.o.noUnread || s.o.noLastMsg
+      ? { SendMsgControl: [...(s.o.noUnread ? ['NoUnread'] : []), ...(s.o.noLastMsg ? ['NoLastMsg'] : [])] }
+      : {}),
     ...(s.o.onlineOnly ? { MsgLifeTime: 0 } : {}),
     ...(s.o.needReceipt ? { IsNeedReadReceipt: 1 } : {}),
     ...(s.o.hideFromSender ? { SyncOtherMachine: 2 } : {}),

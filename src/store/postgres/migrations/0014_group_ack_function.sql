@@ -94,3 +94,73 @@ BEGIN
   SELECT 'moved'::text, b.seq, b.read_count, b.audience FROM bumped b WHERE NOT b.recalled ORDER BY b.seq;
 END
 $$;
+
+-- sendmsg's checks and write in one round trip (C2CStore.send): the conversation's advisory lock
+-- first (the key of pg-locks.ts and PgC2C.lockConversations, so batchsendmsg and a sendmsg on the
+-- same conversation wait for each other), then, each on a snapshot that sees what the lock waited
+-- for, the two accounts, the same-second repeat (spec §4.2), the message with its counters, and
+-- the conversation list entries of `p_owners`. A repeat found under the lock cannot be stored by
+-- another send before this one commits. Parameters follow PgC2C's message parameters.
+CREATE FUNCTION receiptd_c2c_send(
+  p_app bigint, p_to text, p_from text, p_lo text, p_hi text,
+  p_msg_seq bigint, p_msg_random bigint, p_msg_time bigint, p_msg_key text, p_body text,
+  p_cloud_custom_data text, p_need_receipt boolean, p_counted boolean, p_sender_sees boolean,
+  p_uncounted text, p_recipient_sees boolean, p_owners text[])
+RETURNS TABLE (o_status text, o_first text, o_total bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_first text;
+  v_counted boolean;
+  v_moved boolean := false;
+  v_total bigint;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended(
+    current_schema() || E'\x01' || ('c2c' || E'\x01' || p_lo || E'\x01' || p_hi) || E'\x01' || p_app::text, 0));
+  IF NOT EXISTS (SELECT 1 FROM accounts WHERE app_id = p_app AND user_id = p_from) THEN
+    RETURN QUERY SELECT 'unknown-sender'::text, NULL::text, NULL::bigint;
+    RETURN;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM accounts WHERE app_id = p_app AND user_id = p_to) THEN
+    RETURN QUERY SELECT 'unknown-recipient'::text, NULL::text, NULL::bigint;
+    RETURN;
+  END IF;
+  SELECT msg_key INTO v_first FROM c2c_messages
+  WHERE app_id = p_app AND user_lo = p_lo AND user_hi = p_hi AND msg_time = p_msg_time
+    AND msg_random = p_msg_random AND from_id = p_from AND to_id = p_to
+  LIMIT 1;
+  IF FOUND THEN
+    RETURN QUERY SELECT 'same-second'::text, v_first, NULL::bigint;
+    RETURN;
+  END IF;
+  INSERT INTO c2c_messages (app_id, user_lo, user_hi, from_id, to_id, msg_seq, msg_random, msg_time,
+    msg_key, body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted, recipient_sees)
+  VALUES (p_app, p_lo, p_hi, p_from, p_to, p_msg_seq, p_msg_random, p_msg_time, p_msg_key, p_body,
+    p_cloud_custom_data, p_need_receipt, p_counted, p_sender_sees, p_uncounted, p_recipient_sees)
+  ON CONFLICT (app_id, user_lo, user_hi, msg_key) DO NOTHING
+  RETURNING counted INTO v_counted;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT 'not-added'::text, NULL::text, NULL::bigint;
+    RETURN;
+  END IF;
+  -- A new conversation has read time 0, so a message after 0 starts it at one unread; an existing
+  -- one counts it only while its (newest) read time is before the message.
+  IF v_counted AND p_msg_time > 0 THEN
+    INSERT INTO c2c_conversations AS c (app_id, owner_id, peer_id, unread) VALUES (p_app, p_to, p_from, 1)
+    ON CONFLICT (app_id, owner_id, peer_id) DO UPDATE SET unread = c.unread + 1 WHERE c.read_time < p_msg_time;
+    v_moved := FOUND;
+  END IF;
+  IF v_moved THEN
+    INSERT INTO c2c_unread_totals AS t (app_id, user_id, unread) VALUES (p_app, p_to, 1)
+    ON CONFLICT (app_id, user_id) DO UPDATE SET unread = t.unread + 1
+    RETURNING unread INTO v_total;
+  ELSE
+    SELECT unread INTO v_total FROM c2c_unread_totals WHERE app_id = p_app AND user_id = p_to;
+  END IF;
+  -- The conversation lists (SqlRecent.touchC2C): each owner's entry moves to this message's time.
+  INSERT INTO recent_c2c AS r (app_id, owner_id, peer_id, msg_time)
+  SELECT DISTINCT p_app, o, CASE WHEN o = p_from THEN p_to ELSE p_from END, p_msg_time FROM unnest(p_owners) AS o
+  ON CONFLICT (app_id, owner_id, peer_id) DO UPDATE SET msg_time = excluded.msg_time
+  WHERE r.msg_time < excluded.msg_time;
+  RETURN QUERY SELECT 'added'::text, NULL::text, coalesce(v_total, 0);
+END
+$$;
