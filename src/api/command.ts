@@ -7,7 +7,7 @@ import type { AppConfig } from '../config/config.js'
 import type { Clock } from '../domain/clock.js'
 import type { Code } from '../domain/codes.js'
 import type { Log } from '../log.js'
-import type { ReadTx, Tx } from '../store/store.js'
+import type { ReadTx, Tx, TxShape } from '../store/store.js'
 import type { BeforeSendHook } from '../webhooks/before-send.js'
 import { readFields, type Field, type FieldType, type JsonObject } from './fields.js'
 
@@ -42,12 +42,12 @@ export interface CommandContext {
    * A store transaction scoped to the calling app. Events enqueued in it carry the caller's
    * address as `ClientIP` (spec §7.1) without the command saying so.
    */
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>
+  transaction<T>(fn: (tx: Tx) => Promise<T>, shape?: TxShape): Promise<T>
   /**
    * A read-only snapshot of the calling app's data, for commands (or the parts of them) that only
    * read: it takes no write lock and waits for no batch, and sees every write answered before it.
    */
-  read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T>
+  read<T>(fn: (tx: ReadTx) => Promise<T>, shape?: TxShape): Promise<T>
   /** Before-send callbacks; ask before `transaction`, never inside it (spec §7.3). */
   webhooks: BeforeSendHook
   /** Tells this instance's UserSig check about a kick, once it has committed (spec part 2 §19.2). */

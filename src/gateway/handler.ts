@@ -130,8 +130,9 @@ export function createV4Handler(deps: GatewayDeps): V4Handler {
         caller: params.identifier,
         clock,
         log: req.log,
-        transaction: (fn) => store.transaction(app.sdkAppId, (tx) => fn(forRequest(tx, app, clientIp))),
-        read: (fn) => store.read(app.sdkAppId, fn),
+        transaction: (fn, shape) =>
+          store.transaction(app.sdkAppId, (tx) => fn(forRequest(tx, app, clientIp)), shape),
+        read: (fn, shape) => store.read(app.sdkAppId, fn, shape),
         webhooks: beforeSend.forRequest({ app, clientIp, log: req.log }),
         kicked: (userId, notBefore) => deps.kicks?.kicked(app.sdkAppId, userId, notBefore),
       }

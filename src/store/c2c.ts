@@ -16,6 +16,14 @@ export type AddOutcome =
   /** A message with the same MsgKey is already in the conversation (either direction): the first wins. */
   | { added: false }
 
+/** What sendmsg's store step did (`C2CStore.send`). */
+export type SendOutcome =
+  | { sent: 'unknown-sender' }
+  | { sent: 'unknown-recipient' }
+  /** A message from the same sender to the same recipient, same second, same MsgRandom: its key. */
+  | { sent: 'same-second'; msgKey: MsgKey }
+  | AddOutcome
+
 export type WithdrawOutcome =
   | { withdrawn: true; recipientUnreadTotal: number }
   | { withdrawn: false; reason: 'not-found' | 'already-recalled' }
@@ -44,13 +52,22 @@ export interface HistoryPage {
   more: boolean
 }
 
+export interface UnreadCounts {
+  total: number
+  /** Only peers that are accounts. */
+  peers: Map<UserId, number>
+}
+
 /** What a read-only snapshot may ask of the C2C concern. */
 export interface C2CReads {
   /** The message `from` sent `to` in the same second with the same MsgRandom (sendmsg dedup, spec §4.2). */
   findSameSecond(from: UserId, to: UserId, msgRandom: number, msgTime: number): Promise<MsgKey | undefined>
   unreadTotal(user: UserId): Promise<number>
-  /** Unread count of each of `user`'s conversations with `peers` (0 for none). */
-  unreadWith(user: UserId, peers: readonly UserId[]): Promise<Map<UserId, number>>
+  /**
+   * `user`'s unread total and the unread count of each conversation with those of `peers` that are
+   * accounts (0 for no conversation); undefined when `user` is not an account. One statement.
+   */
+  unreadCounts(user: UserId, peers: readonly UserId[]): Promise<UnreadCounts | undefined>
   history(query: HistoryQuery): Promise<HistoryPage>
 }
 
@@ -60,6 +77,15 @@ export interface C2CStore extends C2CReads {
    * conversation, the recipient's conversation and total counters go up by one.
    */
   addMessage(message: NewMessage): Promise<AddOutcome>
+  /**
+   * sendmsg's checks and write as one step: the sender and then the recipient must be accounts, a
+   * message the sender sent the recipient in the same second with the same MsgRandom is the same
+   * message (spec §4.2), and otherwise `addMessage` and the conversation list entries of
+   * `recentOwners` moved to the message (`RecentStore.touchC2C`). The checks run under the
+   * conversation's lock (`lockConversations`), so a concurrent repeat cannot slip in between.
+   * One statement on PostgreSQL.
+   */
+  send(message: NewMessage, recentOwners: readonly UserId[]): Promise<SendOutcome>
   /**
    * Until commit, keeps every other transaction that locks one of these conversations (`user` with
    * each of `peers`) waiting here, so a duplicate looked for after it (`findSameSecond`) cannot be
@@ -75,7 +101,8 @@ export interface C2CStore extends C2CReads {
   markRead(reader: UserId, peer: UserId, upTo: number): Promise<ReadOutcome>
   /**
    * Sets IsPeerRead on the messages `peer` sent `reader` with these keys that asked for a receipt
-   * and are not recalled; other keys are skipped (design.md decision 7). Returns how many changed.
+   * and are not recalled; other keys are skipped (design.md decision 7). Returns how many changed,
+   * or `unknown-account` (and changes nothing) when either is not an account. One statement.
    */
-  ackReceipts(reader: UserId, peer: UserId, msgKeys: readonly MsgKey[]): Promise<number>
+  ackReceipts(reader: UserId, peer: UserId, msgKeys: readonly MsgKey[]): Promise<number | 'unknown-account'>
 }

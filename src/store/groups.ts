@@ -156,6 +156,7 @@ export type RecallOutcome = 'recalled' | 'not-found'
 
 /** What a read-only snapshot may ask of the group concern. */
 export interface GroupReads {
+  /** One statement. */
   find(groupId: GroupId): Promise<Group | undefined>
   /** The subset of `userIds` that are members now. */
   members(groupId: GroupId, userIds: readonly UserId[]): Promise<Set<UserId>>
@@ -257,6 +258,11 @@ export interface ReceiptCounts {
   unread: number
 }
 
+export interface GroupCounts {
+  group: Group
+  counts: Map<number, ReceiptCounts>
+}
+
 export interface ReceiptPage {
   members: UserId[]
   /** The membership number to continue after, or undefined when this page is the last. */
@@ -265,8 +271,11 @@ export interface ReceiptPage {
 
 /** What a read-only snapshot may ask of the group read state. */
 export interface GroupReceiptReads {
-  /** Counts per seq; absent for seqs with no receipt (unknown, recalled, sent without one). */
-  counts(groupId: GroupId, seqs: readonly number[]): Promise<Map<number, ReceiptCounts>>
+  /**
+   * The group, and counts per seq, absent for seqs with no receipt (unknown, recalled, sent
+   * without one); undefined when there is no such group. One statement.
+   */
+  counts(groupId: GroupId, seqs: readonly number[]): Promise<GroupCounts | undefined>
   /**
    * One page of the audience of message `seq` who have (`read`) or have not read it, in membership
    * order after membership number `after`; undefined when the message has no receipt.
@@ -283,7 +292,7 @@ export interface GroupReceiptStore extends GroupReceiptReads {
    * Records that `reader` has read `seqs` (a member's acknowledgement, spec §6.11). Seqs outside
    * the reader's membership, unknown seqs, the reader's own messages and messages without receipts
    * change nothing; repeats are idempotent. Returns the receipt messages whose counts moved.
-   * `not-member` when `reader` is not a member.
+   * `not-member` when `reader` is not a member. One statement.
    */
   acknowledge(
     groupId: GroupId,

@@ -51,10 +51,6 @@ export interface Dialect {
   unread: string
   /** Appended to a SELECT that decides a repair: locks the rows until commit. */
   forUpdate: string
-  /** A group message's stored CloudCustomData as the string the sender gave. */
-  groupCloudCustomData(stored: string): string
-  /** The inverse: what the column keeps for the string `value`. */
-  storedGroupCloudCustomData(value: string): string
 }
 
 export const GID = '(SELECT gid FROM groups WHERE app_id = $1 AND group_id = $2)'
@@ -207,7 +203,7 @@ export class SqlInspection implements InspectionReads {
       [this.#app, groupId, q.before, q.limit + 1],
     )
     return page(
-      rows.map((r) => toGroupMessage(r, this.#d)),
+      rows.map((r) => toGroupMessage(r)),
       q.limit,
     )
   }
@@ -217,7 +213,7 @@ export class SqlInspection implements InspectionReads {
       `SELECT ${GROUP_MESSAGE_COLUMNS} FROM group_messages WHERE app_id = $1 AND gid = ${GID} AND seq = $3`,
       [this.#app, groupId, seq],
     )
-    return rows[0] && toGroupMessage(rows[0], this.#d)
+    return rows[0] && toGroupMessage(rows[0])
   }
 
   memberMessages(groupId: GroupId, userId: UserId, q: { after: number; limit: number }) {

@@ -1,12 +1,13 @@
 /**
  * MessageEditStore for both engines, through the `SqlRunner` of `sql-inspection.ts`. Bodies are
- * JSON text on both; a C2C CloudCustomData is JSON text too, a group one as the dialect keeps it.
+ * JSON text on both; a CloudCustomData is JSON text too (`encodeCloudCustomData`).
  * A write re-checks `recalled` in its own WHERE, so a recall that commits first wins.
  */
 import type { UserId } from '../domain/accounts/user-id.js'
 import type { MsgKey } from '../domain/c2c/msg-key.js'
 import type { GroupId } from '../domain/groups/group-id.js'
 import type { EditableMessage, MessageContent, MessageEditStore } from './message-edits.js'
+import { decodeCloudCustomData, encodeCloudCustomData } from './rows/group-rows.js'
 import { GID, type Dialect, type SqlRunner } from './sql-inspection.js'
 
 type Flag = number | boolean
@@ -74,7 +75,7 @@ export class SqlMessageEdits implements MessageEditStore {
     if (r === undefined) return undefined
     return {
       body: JSON.parse(r.body) as unknown,
-      cloudCustomData: r.cloud_custom_data === null ? '' : this.#d.groupCloudCustomData(r.cloud_custom_data),
+      cloudCustomData: decodeCloudCustomData(r.cloud_custom_data) ?? '',
       recalled: Boolean(r.recalled),
       onlineOnly: Boolean(r.online_only),
     }
@@ -84,13 +85,7 @@ export class SqlMessageEdits implements MessageEditStore {
     const changed = await this.#db.run(
       `UPDATE group_messages SET body = $4, cloud_custom_data = $5
        WHERE app_id = $1 AND gid = ${GID} AND seq = $3 AND recalled = NOT ${this.#d.true}`,
-      [
-        this.#app,
-        groupId,
-        seq,
-        JSON.stringify(content.body),
-        this.#d.storedGroupCloudCustomData(content.cloudCustomData),
-      ],
+      [this.#app, groupId, seq, JSON.stringify(content.body), encodeCloudCustomData(content.cloudCustomData)],
     )
     return changed > 0
   }

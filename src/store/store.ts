@@ -27,6 +27,15 @@ export class StoreUnavailableError extends Error {
 
 export type StoreKind = 'sqlite' | 'postgres'
 
+/**
+ * What a caller promises about a transaction's `fn`. `'one-statement'`: `fn` makes exactly one
+ * store call, one documented as a single statement, and enqueues no event. An engine may then run
+ * it without a transaction block: PostgreSQL sends the statement alone, in autocommit, one round
+ * trip instead of BEGIN, statement, COMMIT. A statement is atomic on its own, so the answer is the
+ * same; SQLite, whose batch costs nothing per statement, ignores the promise.
+ */
+export type TxShape = 'one-statement'
+
 /** Told about every commit, for the metrics. */
 export interface StoreObserver {
   /** `size` transactions committed together in `commitSeconds` (BEGIN to the end of COMMIT). */
@@ -87,13 +96,13 @@ export interface Store {
    * only the store's own calls: a transaction never waits on the network (before-send webhooks run
    * before it). An exception from `fn` rolls back everything `fn` did and rejects with it.
    */
-  transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>): Promise<T>
+  transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>, shape?: TxShape): Promise<T>
   /**
    * Runs `fn` on a consistent snapshot of one app's data without joining the write queue. It sees
    * every transaction that resolved before `read` was called. Like `transaction`, `fn` may await
    * only the store's own calls.
    */
-  read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>): Promise<T>
+  read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>, shape?: TxShape): Promise<T>
   /**
    * The webhook dispatcher's queue. It spans every app, so it is the one member not scoped by
    * `transaction`; each of its calls is a transaction of its own.

@@ -85,7 +85,7 @@ describe.each(STORES)('%s store: receipt detail pages', (kind) => {
       const audience = users.slice(1).filter((_, k) => k + 1 !== 3)
       const readers = audience.filter((u) => DENSITIES[d]!(users.indexOf(u)))
       const want = { true: readers, false: audience.filter((u) => !readers.includes(u)) }
-      const counts = (await store.read(APP, (x) => x.groupReceipts.counts(G, [seq]))).get(seq)!
+      const counts = (await store.read(APP, (x) => x.groupReceipts.counts(G, [seq])))!.counts.get(seq)!
       expect(counts).toEqual({ seq, read: readers.length, unread: audience.length - readers.length })
       for (const read of [true, false]) {
         for (const limit of [7, 50, 200]) {

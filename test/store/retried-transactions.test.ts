@@ -99,6 +99,10 @@ const REQUESTS: [string, object][] = [
 function retryingOnce(store: Store): { store: Store; retries: () => number } {
   let retries = 0
   const failing = Object.create(store) as Store
+  // Called on the store itself: its methods use private fields.
+  failing.read = (sdkAppId, fn, shape) => store.read(sdkAppId, fn, shape)
+  // Always a real transaction, whatever the shape asked: a one-statement write has committed by
+  // the time `fn` returns, so the failure injected here can only hit a transaction.
   failing.transaction = (sdkAppId, fn) => {
     let failed = false
     return store.transaction(sdkAppId, async (tx) => {

@@ -8,7 +8,7 @@ import { formatMsgKey, type MsgKey } from '../../src/domain/c2c/msg-key.js'
 import type { NewMessage } from '../../src/domain/c2c/rules.js'
 import type { GroupId } from '../../src/domain/groups/group-id.js'
 import type { NewGroupMessage } from '../../src/store/groups.js'
-import type { Store, Tx } from '../../src/store/store.js'
+import type { Store, StoreKind, Tx } from '../../src/store/store.js'
 import { openTestStore, STORES, type TestStore } from '../helpers/stores.js'
 
 const APP = 1400000000
@@ -50,6 +50,7 @@ function groupMsg(sender: UserId, receipt = true): NewGroupMessage {
 }
 
 const member = (userId: UserId) => ({ userId, role: 'Member' as const })
+const account = (userId: UserId) => ({ userId, nick: undefined, faceUrl: undefined })
 
 describe.each(STORES)('%s store', (kind) => {
   let t: TestStore
@@ -70,6 +71,32 @@ describe.each(STORES)('%s store', (kind) => {
       }),
     ).rejects.toThrow('boom')
     expect(await tx((x) => x.accounts.count())).toBe(0)
+  })
+
+  it('a one-statement transaction answers like a transaction, and a second statement in it is refused where it would commit alone', async () => {
+    const none = { nick: undefined, faceUrl: undefined }
+    const one = 'one-statement' as const
+    expect(
+      await store.transaction(APP, (x) => x.accounts.importAccounts([{ userId: A, ...none }], 1), one),
+    ).toEqual([A])
+    expect(await store.read(APP, (x) => x.accounts.count(), one)).toBe(1)
+    const twice = store.transaction(
+      APP,
+      async (x) => {
+        await x.accounts.importAccounts([{ userId: B, ...none }], 1)
+        return x.accounts.count()
+      },
+      one,
+    )
+    // SQLite runs every transaction in its batch and may ignore the promise; PostgreSQL runs the
+    // statement in autocommit, so a second one could not be undone with it and is never sent.
+    const second: Record<StoreKind, 'answered' | 'refused'> = { sqlite: 'answered', postgres: 'refused' }
+    expect(
+      await twice.then(
+        () => 'answered',
+        () => 'refused',
+      ),
+    ).toBe(second[kind])
   })
 
   it('accounts: imports once, lists the existing, deletes and keeps apps apart', async () => {
@@ -104,12 +131,43 @@ describe.each(STORES)('%s store', (kind) => {
     expect(await tx((x) => x.c2c.markRead(B, A, 120))).toEqual({ readTime: 150, readerUnreadTotal: 2 })
     // A message older than the read time arrives unread-free.
     expect(await tx((x) => x.c2c.addMessage(c2c(A, B, 140)))).toMatchObject({ recipientUnreadTotal: 2 })
-    const per = await tx((x) => x.c2c.unreadWith(B, [A, C, D]))
-    expect([...per]).toEqual([
+    await tx((x) => x.accounts.importAccounts([A, B, C].map(account), 1))
+    const counts = await tx((x) => x.c2c.unreadCounts(B, [A, C, D]))
+    expect(counts?.total).toBe(2)
+    // D is no account, so it is left out.
+    expect([...counts!.peers].sort()).toEqual([
       [A, 1],
       [C, 1],
-      [D, 0],
     ])
+    expect(await tx((x) => x.c2c.unreadCounts(D, [A]))).toBeUndefined()
+    expect([...(await tx((x) => x.c2c.unreadCounts(A, [B])))!.peers]).toEqual([[B, 0]])
+  })
+
+  it('c2c: send checks both accounts, answers a same-second repeat with the first key, then adds', async () => {
+    const one = 'one-statement' as const
+    const m = c2c(A, B, 100)
+    const send = (x: NewMessage) => store.transaction(APP, (t) => t.c2c.send(x, [x.to, x.from]), one)
+    expect(await send(m)).toEqual({ sent: 'unknown-sender' })
+    await tx((x) => x.accounts.importAccounts([account(A)], 1))
+    expect(await send(m)).toEqual({ sent: 'unknown-recipient' })
+    await tx((x) => x.accounts.importAccounts([account(B)], 1))
+    expect(await send(m)).toEqual({ added: true, recipientUnreadTotal: 1 })
+    const again = { ...m, msgSeq: m.msgSeq + 1, msgKey: formatMsgKey({ ...m, msgSeq: m.msgSeq + 1 }) }
+    expect(await send(again)).toEqual({ sent: 'same-second', msgKey: m.msgKey })
+    const later = c2c(A, B, 101)
+    expect(await send(later)).toEqual({ added: true, recipientUnreadTotal: 2 })
+    expect(await send(later)).toEqual({ sent: 'same-second', msgKey: later.msgKey })
+    expect(await send({ ...c2c(A, B, 102), msgKey: later.msgKey })).toEqual({ added: false })
+    // Both conversation lists moved to the newest stored message, and only those that were given.
+    const list = (owner: UserId) =>
+      store.read(APP, (t) => t.recent.list({ owner, pinned: undefined, fromTime: 0, skip: 0, limit: 10 }))
+    expect((await list(A)).map((e) => [e.id, e.msgTime])).toEqual([[B, 101]])
+    expect((await list(B)).map((e) => [e.id, e.msgTime])).toEqual([[A, 101]])
+    await tx((x) => x.accounts.importAccounts([account(C)], 1))
+    expect(await store.transaction(APP, (t) => t.c2c.send(c2c(A, C, 103), []), one)).toMatchObject({
+      added: true,
+    })
+    expect((await list(C)).length).toBe(0)
   })
 
   it('c2c: a recall of an unread message lowers the counters once', async () => {
@@ -134,6 +192,10 @@ describe.each(STORES)('%s store', (kind) => {
     const [m1, m2, m3] = [c2c(A, B, 1), c2c(A, B, 2, { needReadReceipt: false }), c2c(B, A, 3)]
     for (const m of [m1, m2, m3]) await tx((x) => x.c2c.addMessage(m))
     const keys = [m1.msgKey, m2.msgKey, m3.msgKey, 'nope' as MsgKey, m1.msgKey]
+    expect(await tx((x) => x.c2c.ackReceipts(B, A, keys))).toBe('unknown-account')
+    await tx((x) => x.accounts.importAccounts([A].map(account), 1))
+    expect(await tx((x) => x.c2c.ackReceipts(B, A, keys))).toBe('unknown-account')
+    await tx((x) => x.accounts.importAccounts([B].map(account), 1))
     expect(await tx((x) => x.c2c.ackReceipts(B, A, keys))).toBe(1)
     expect(await tx((x) => x.c2c.ackReceipts(B, A, keys))).toBe(0)
     const page = await tx((x) =>
@@ -147,12 +209,13 @@ describe.each(STORES)('%s store', (kind) => {
   })
 
   it('c2c: concurrent sends and reads of one conversation lose no update', async () => {
+    await tx((x) => x.accounts.importAccounts([A, B].map(account), 1))
     const sends = Array.from({ length: 40 }, (_, i) => tx((x) => x.c2c.addMessage(c2c(A, B, 100 + i))))
     const reads = [110, 120, 130].map((t) => tx((x) => x.c2c.markRead(B, A, t)))
     await Promise.all([...sends, ...reads])
     const unread = 40 - 31 // times 131..139 stay unread
     expect(await tx((x) => x.c2c.unreadTotal(B))).toBe(unread)
-    expect((await tx((x) => x.c2c.unreadWith(B, [A]))).get(A)).toBe(unread)
+    expect((await tx((x) => x.c2c.unreadCounts(B, [A])))?.peers.get(A)).toBe(unread)
   })
 
   it('groups: creates once, adds only new members in order, MsgSeq 1..N under concurrent sends', async () => {
@@ -176,7 +239,7 @@ describe.each(STORES)('%s store', (kind) => {
     await tx((x) => x.groups.addMembers(G, [member(D)], 5))
     const s3 = (await tx((x) => x.groups.appendMessage(G, groupMsg(B)))).seq
     const counts = async () =>
-      [...(await tx((x) => x.groupReceipts.counts(G, [s1, s2, s3, 99]))).values()].sort(
+      [...(await tx((x) => x.groupReceipts.counts(G, [s1, s2, s3, 99])))!.counts.values()].sort(
         (a, b) => a.seq - b.seq,
       )
     expect(await counts()).toEqual([
@@ -228,9 +291,9 @@ describe.each(STORES)('%s store', (kind) => {
       tx((x) => x.groups.addMembers(G, [member(D)], 9)),
       tx((x) => x.groups.appendMessage(G, groupMsg(A))),
     ])
-    const counts = await tx((x) => x.groupReceipts.counts(G, [1, 2, 3, 4, 5]))
+    const counts = (await tx((x) => x.groupReceipts.counts(G, [1, 2, 3, 4, 5])))!.counts
     for (const c of counts.values()) expect(c).toEqual({ seq: c.seq, read: 8, unread: 0 })
-    const six = (await tx((x) => x.groupReceipts.counts(G, [6]))).get(6)!
+    const six = (await tx((x) => x.groupReceipts.counts(G, [6])))!.counts.get(6)!
     expect(six.read).toBe(0)
     expect(six.unread === 8 || six.unread === 9).toBe(true) // D joined before or after the send
   })

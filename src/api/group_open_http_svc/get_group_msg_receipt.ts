@@ -5,7 +5,7 @@
  */
 import { MAX_RECEIPT_QUERY_SEQS } from '../../domain/groups/limits.js'
 import { command } from '../command.js'
-import { findReceiptGroup, groupId, seqList } from './group-fields.js'
+import { groupId, receiptGroup, seqList } from './group-fields.js'
 
 export const get_group_msg_receipt = command({
   service: 'group_open_http_svc',
@@ -13,10 +13,9 @@ export const get_group_msg_receipt = command({
   perSecond: 200,
   request: { GroupId: groupId(), MsgSeqList: seqList(MAX_RECEIPT_QUERY_SEQS) },
   async run(req, { app, read }) {
-    const counts = await read(async (tx) => {
-      await findReceiptGroup(tx, req.GroupId, app)
-      return tx.groupReceipts.counts(req.GroupId, req.MsgSeqList)
-    })
+    const found = await read((tx) => tx.groupReceipts.counts(req.GroupId, req.MsgSeqList), 'one-statement')
+    receiptGroup(found?.group, app)
+    const counts = found!.counts
     const GroupMsgReceiptList = req.MsgSeqList.map((seq) => {
       const c = counts.get(seq)
       // [U] A failed item carries zero counts beside its Code.

@@ -78,7 +78,12 @@ export async function lockGroup(tx: Tx, id: GroupId): Promise<Group> {
 
 /** The group, when its type has read receipts in this app. */
 export async function findReceiptGroup(tx: ReadTx, id: GroupId, app: AppConfig): Promise<Group> {
-  const group = await findGroup(tx, id)
+  return receiptGroup(await tx.groups.find(id), app)
+}
+
+/** `group` (10010 when there is none), when its type has read receipts in this app. */
+export function receiptGroup(group: Group | undefined, app: AppConfig): Group {
+  if (group === undefined) throw new TencentError(10010)
   const support = receiptSupport(group.type, app.groupReceiptTypes)
   if (support === 'never') throw new TencentError(10007, `${group.type} groups do not support read receipts`)
   if (support === 'off') {

@@ -76,18 +76,24 @@ export function newMessage(i: MessageInput): NewMessage {
 export const seqOrRandom = (msgSeq: number | undefined): number => msgSeq ?? randomUint32()
 
 /**
- * Stores a message and moves the conversation-list entries it moves (spec part 2 §17.1): the
+ * The owners of the conversation-list entries a stored message moves (spec part 2 §17.1): the
  * recipient's, and the sender's unless the message is hidden from them (`SyncOtherMachine: 2`);
  * none with `SendMsgControl: ["NoLastMsg"]` (spec §4.3).
  */
+export function recentOwners(message: NewMessage, sendMsgControl: readonly string[] | undefined): UserId[] {
+  if ((sendMsgControl ?? []).includes('NoLastMsg')) return []
+  return message.senderSees ? [message.to, message.from] : [message.to]
+}
+
+/** Stores a message and moves the conversation-list entries it moves (`recentOwners`). */
 export async function storeMessage(
   tx: Tx,
   message: NewMessage,
   sendMsgControl: readonly string[] | undefined,
 ): Promise<AddOutcome> {
   const added = await tx.c2c.addMessage(message)
-  if (added.added && !(sendMsgControl ?? []).includes('NoLastMsg')) {
-    const owners = message.senderSees ? [message.to, message.from] : [message.to]
+  const owners = recentOwners(message, sendMsgControl)
+  if (added.added && owners.length > 0) {
     await tx.recent.touchC2C(message.from, message.to, owners, message.msgTime)
   }
   return added

@@ -46,16 +46,10 @@ export const c2c_msg_read_receipt = command({
         )
       }
     }
-    await transaction(async (tx) => {
-      const known = await tx.accounts.existing([reader, peer])
-      // [U] 20003 is this API's "sender or recipient does not exist" (spec §5.3).
-      if (!known.has(reader) || !known.has(peer)) throw new TencentError(20003)
-      await tx.c2c.ackReceipts(
-        reader,
-        peer,
-        req.C2CMsgInfo.map((i) => i.msgKey),
-      )
-    })
+    const keys = req.C2CMsgInfo.map((i) => i.msgKey)
+    const acked = await transaction((tx) => tx.c2c.ackReceipts(reader, peer, keys), 'one-statement')
+    // [U] 20003 is this API's "sender or recipient does not exist" (spec §5.3).
+    if (acked === 'unknown-account') throw new TencentError(20003)
     return {}
   },
 })

@@ -30,25 +30,19 @@ export const get_c2c_unread_msg_num = command({
       const c = checkUserId(p)
       return c.ok ? [c.userId] : []
     })
-    return read(async (tx) => {
-      const known = await tx.accounts.existing([user, ...ids])
-      if (!known.has(user)) throw new TencentError(90003)
-      const AllC2CUnreadMsgNum = await tx.c2c.unreadTotal(user)
-      // [U] The total is sent in both modes; Tencent's SDK models make all three fields optional.
-      if (req.Peer_Account === undefined || peers.length === 0) return { AllC2CUnreadMsgNum }
-      const counts = await tx.c2c.unreadWith(
-        user,
-        ids.filter((id) => known.has(id)),
-      )
-      const C2CUnreadMsgNumList: { Peer_Account: string; C2CUnreadMsgNum: number }[] = []
-      const ErrorList: { Peer_Account: string; ErrorCode: number }[] = []
-      for (const p of peers) {
-        const n = counts.get(p as UserId)
-        if (n === undefined) ErrorList.push({ Peer_Account: p, ErrorCode: 70107 })
-        else C2CUnreadMsgNumList.push({ Peer_Account: p, C2CUnreadMsgNum: n })
-      }
-      if (ErrorList.length === 0) return { AllC2CUnreadMsgNum, C2CUnreadMsgNumList }
-      return { AllC2CUnreadMsgNum, C2CUnreadMsgNumList, ErrorList }
-    })
+    const counts = await read((tx) => tx.c2c.unreadCounts(user, ids), 'one-statement')
+    if (counts === undefined) throw new TencentError(90003)
+    const AllC2CUnreadMsgNum = counts.total
+    // [U] The total is sent in both modes; Tencent's SDK models make all three fields optional.
+    if (req.Peer_Account === undefined || peers.length === 0) return { AllC2CUnreadMsgNum }
+    const C2CUnreadMsgNumList: { Peer_Account: string; C2CUnreadMsgNum: number }[] = []
+    const ErrorList: { Peer_Account: string; ErrorCode: number }[] = []
+    for (const p of peers) {
+      const n = counts.peers.get(p as UserId)
+      if (n === undefined) ErrorList.push({ Peer_Account: p, ErrorCode: 70107 })
+      else C2CUnreadMsgNumList.push({ Peer_Account: p, C2CUnreadMsgNum: n })
+    }
+    if (ErrorList.length === 0) return { AllC2CUnreadMsgNum, C2CUnreadMsgNumList }
+    return { AllC2CUnreadMsgNum, C2CUnreadMsgNumList, ErrorList }
   },
 })

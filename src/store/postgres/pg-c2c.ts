@@ -8,14 +8,42 @@
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { MsgKey } from '../../domain/c2c/msg-key.js'
 import type { NewMessage } from '../../domain/c2c/rules.js'
-import type { AddOutcome, C2CStore, HistoryPage, HistoryQuery, ReadOutcome, WithdrawOutcome } from '../c2c.js'
+import type {
+  AddOutcome,
+  C2CStore,
+  HistoryPage,
+  HistoryQuery,
+  ReadOutcome,
+  SendOutcome,
+  UnreadCounts,
+  WithdrawOutcome,
+} from '../c2c.js'
 import type { Queryable } from './pg-store.js'
-import { pair, toMessage, type MessageRow } from '../rows/c2c-rows.js'
+import { messageColumns, pair, toMessage, type MessageRow } from '../rows/c2c-rows.js'
 import { ADVISORY_KEY } from './pg-locks.js'
 
 /** The recipient's total, as changed by this statement's `tot` CTE or as it stands. */
 const TOTAL_AFTER = `coalesce((SELECT unread FROM tot),
   (SELECT unread FROM c2c_unread_totals WHERE app_id = $1 AND user_id = $2), 0) AS total`
+
+/**
+ * The insert of a message and the counters it moves, as CTEs `ins`, `conv` and `tot` of one
+ * statement, the message inserted only where `guard` holds. $1 app, $2 recipient, $3 sender,
+ * $4 $5 the pair, $6..$16 the message's columns (`messageParams`).
+ */
+const ADD_MESSAGE = (guard: string) => `ins AS (
+    INSERT INTO c2c_messages (app_id, user_lo, user_hi, from_id, to_id, msg_seq, msg_random, msg_time,
+      msg_key, body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted, recipient_sees)
+    SELECT $1, $4, $5, $3, $2, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 WHERE ${guard}
+    ON CONFLICT (app_id, user_lo, user_hi, msg_key) DO NOTHING RETURNING counted),
+  conv AS (
+    INSERT INTO c2c_conversations AS c (app_id, owner_id, peer_id, unread)
+    SELECT $1, $2, $3, 1 FROM ins WHERE ins.counted AND $8 > 0
+    ON CONFLICT (app_id, owner_id, peer_id) DO UPDATE SET unread = c.unread + 1 WHERE c.read_time < $8
+    RETURNING 1),
+  tot AS (
+    INSERT INTO c2c_unread_totals AS t (app_id, user_id, unread) SELECT $1, $2, 1 FROM conv
+    ON CONFLICT (app_id, user_id) DO UPDATE SET unread = t.unread + 1 RETURNING unread)`
 
 export class PgC2C implements C2CStore {
   readonly #db: Queryable
@@ -27,45 +55,45 @@ export class PgC2C implements C2CStore {
   }
 
   async addMessage(m: NewMessage): Promise<AddOutcome> {
-    const [lo, hi] = pair(m.from, m.to)
     // A new conversation has read time 0, so a message after 0 starts it at one unread; an existing
     // one counts it only while its (newest) read time is before the message.
     const { rows } = await this.#db.query<{ added: boolean; total: number }>(
-      `WITH ins AS (
-         INSERT INTO c2c_messages (app_id, user_lo, user_hi, from_id, to_id, msg_seq, msg_random, msg_time,
-           msg_key, body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted, recipient_sees)
-         VALUES ($1, $4, $5, $3, $2, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-         ON CONFLICT (app_id, user_lo, user_hi, msg_key) DO NOTHING RETURNING counted),
-       conv AS (
-         INSERT INTO c2c_conversations AS c (app_id, owner_id, peer_id, unread)
-         SELECT $1, $2, $3, 1 FROM ins WHERE ins.counted AND $8 > 0
-         ON CONFLICT (app_id, owner_id, peer_id) DO UPDATE SET unread = c.unread + 1 WHERE c.read_time < $8
-         RETURNING 1),
-       tot AS (
-         INSERT INTO c2c_unread_totals AS t (app_id, user_id, unread) SELECT $1, $2, 1 FROM conv
-         ON CONFLICT (app_id, user_id) DO UPDATE SET unread = t.unread + 1 RETURNING unread)
-       SELECT EXISTS (SELECT 1 FROM ins) AS added, ${TOTAL_AFTER}`,
-      [
-        this.#app,
-        m.to,
-        m.from,
-        lo,
-        hi,
-        m.msgSeq,
-        m.msgRandom,
-        m.msgTime,
-        m.msgKey,
-        JSON.stringify(m.body),
-        JSON.stringify(m.cloudCustomData),
-        m.needReadReceipt,
-        m.counted,
-        m.senderSees,
-        m.uncounted ?? null,
-        m.recipientSees,
-      ],
+      `WITH ${ADD_MESSAGE('true')} SELECT EXISTS (SELECT 1 FROM ins) AS added, ${TOTAL_AFTER}`,
+      this.#messageParams(m),
     )
     const r = rows[0]!
     return r.added ? { added: true, recipientUnreadTotal: r.total } : { added: false }
+  }
+
+  async send(m: NewMessage, recentOwners: readonly UserId[]): Promise<SendOutcome> {
+    // One statement: receiptd_c2c_send (migration 0014) locks the conversation as lockConversations
+    // does, then checks and writes on snapshots taken after the lock.
+    const { rows } = await this.#db.query<{
+      o_status: string
+      o_first: MsgKey | null
+      o_total: number | null
+    }>(
+      `SELECT o_status, o_first, o_total FROM receiptd_c2c_send(
+         $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::text[])`,
+      [...this.#messageParams(m), [...recentOwners]],
+    )
+    const r = rows[0]!
+    switch (r.o_status) {
+      case 'unknown-sender':
+      case 'unknown-recipient':
+        return { sent: r.o_status }
+      case 'same-second':
+        return { sent: 'same-second', msgKey: r.o_first! }
+      case 'added':
+        return { added: true, recipientUnreadTotal: r.o_total ?? 0 }
+      default:
+        return { added: false }
+    }
+  }
+
+  #messageParams(m: NewMessage): unknown[] {
+    const [lo, hi] = pair(m.from, m.to)
+    return [this.#app, m.to, m.from, lo, hi, ...messageColumns(m)]
   }
 
   async findSameSecond(
@@ -147,16 +175,27 @@ export class PgC2C implements C2CStore {
     return { readTime: upTo, readerUnreadTotal: recount.rows[0]!.total }
   }
 
-  async ackReceipts(reader: UserId, peer: UserId, msgKeys: readonly MsgKey[]): Promise<number> {
-    if (msgKeys.length === 0) return 0
+  async ackReceipts(
+    reader: UserId,
+    peer: UserId,
+    msgKeys: readonly MsgKey[],
+  ): Promise<number | 'unknown-account'> {
     const [lo, hi] = pair(reader, peer)
-    const { rowCount } = await this.#db.query(
-      `UPDATE c2c_messages SET peer_read = true
-       WHERE app_id = $1 AND user_lo = $2 AND user_hi = $3 AND from_id = $4 AND to_id = $5
-         AND msg_key = ANY($6::text[]) AND need_receipt AND NOT recalled AND NOT peer_read`,
+    // The account check is part of the update, so the command is one round trip.
+    const { rows } = await this.#db.query<{ known: boolean; n: number }>(
+      `WITH known AS (
+         SELECT EXISTS (SELECT 1 FROM accounts WHERE app_id = $1 AND user_id = $4)
+           AND EXISTS (SELECT 1 FROM accounts WHERE app_id = $1 AND user_id = $5) AS ok),
+       acked AS (
+         UPDATE c2c_messages SET peer_read = true
+         WHERE app_id = $1 AND user_lo = $2 AND user_hi = $3 AND from_id = $4 AND to_id = $5
+           AND msg_key = ANY($6::text[]) AND need_receipt AND NOT recalled AND NOT peer_read
+           AND (SELECT ok FROM known)
+         RETURNING 1)
+       SELECT (SELECT ok FROM known) AS known, (SELECT count(*) FROM acked) AS n`,
       [this.#app, lo, hi, peer, reader, [...new Set(msgKeys)]],
     )
-    return rowCount ?? 0
+    return rows[0]!.known ? rows[0]!.n : 'unknown-account'
   }
 
   async unreadTotal(user: UserId): Promise<number> {
@@ -167,16 +206,18 @@ export class PgC2C implements C2CStore {
     return rows[0]?.unread ?? 0
   }
 
-  async unreadWith(user: UserId, peers: readonly UserId[]): Promise<Map<UserId, number>> {
-    const out = new Map<UserId, number>(peers.map((p) => [p, 0]))
-    if (out.size === 0) return out
-    const { rows } = await this.#db.query<{ peer_id: UserId; unread: number }>(
-      `SELECT peer_id, unread FROM c2c_conversations
-       WHERE app_id = $1 AND owner_id = $2 AND peer_id = ANY($3::text[])`,
-      [this.#app, user, [...out.keys()]],
+  async unreadCounts(user: UserId, peers: readonly UserId[]): Promise<UnreadCounts | undefined> {
+    const { rows } = await this.#db.query<{ known: boolean; total: number; peers: [UserId, number][] }>(
+      `SELECT EXISTS (SELECT 1 FROM accounts WHERE app_id = $1 AND user_id = $2) AS known,
+         coalesce((SELECT unread FROM c2c_unread_totals WHERE app_id = $1 AND user_id = $2), 0) AS total,
+         coalesce((SELECT json_agg(json_build_array(a.user_id, coalesce(c.unread, 0)))
+           FROM accounts a
+           LEFT JOIN c2c_conversations c ON c.app_id = $1 AND c.owner_id = $2 AND c.peer_id = a.user_id
+           WHERE a.app_id = $1 AND a.user_id = ANY($3::text[])), '[]') AS peers`,
+      [this.#app, user, [...new Set(peers)]],
     )
-    for (const r of rows) out.set(r.peer_id, r.unread)
-    return out
+    const r = rows[0]!
+    return r.known ? { total: r.total, peers: new Map(r.peers) } : undefined
   }
 
   async history(q: HistoryQuery): Promise<HistoryPage> {

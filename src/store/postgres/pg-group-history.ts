@@ -4,8 +4,8 @@
  */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { GroupId } from '../../domain/groups/group-id.js'
-import type { Priority } from '../../domain/groups/limits.js'
 import type { StoredGroupMessage } from '../groups.js'
+import { GROUP_HISTORY_COLUMNS, toStoredGroupMessage, type GroupHistoryRow } from '../rows/group-rows.js'
 import { GID } from './pg-group-rows.js'
 import type { Queryable } from './pg-store.js'
 
@@ -15,30 +15,13 @@ export async function history(
   groupId: GroupId,
   q: { upTo: number; limit: number; withRecalled: boolean },
 ): Promise<{ messages: StoredGroupMessage[]; more: boolean }> {
-  const { rows } = await db.query<{
-    seq: number
-    sender: string
-    random: number
-    time: number
-    body: string
-    priority: string
-    recalled: boolean
-  }>(
-    `SELECT seq, sender, random, time, body, priority, recalled FROM group_messages
+  const { rows } = await db.query<GroupHistoryRow>(
+    `SELECT ${GROUP_HISTORY_COLUMNS} FROM group_messages
      WHERE app_id = $1 AND gid = ${GID} AND seq <= $3 AND NOT online_only AND ($4 OR NOT recalled)
      ORDER BY seq DESC LIMIT $5`,
     [app, groupId, q.upTo, q.withRecalled, q.limit + 1],
   )
-  const messages = rows.slice(0, q.limit).map((r) => ({
-    seq: r.seq,
-    sender: r.sender as UserId,
-    random: r.random,
-    time: r.time,
-    body: JSON.parse(r.body) as unknown,
-    priority: r.priority as Priority,
-    recalled: r.recalled,
-  }))
-  return { messages, more: rows.length > q.limit }
+  return { messages: rows.slice(0, q.limit).map(toStoredGroupMessage), more: rows.length > q.limit }
 }
 
 export async function findDuplicate(

@@ -4,14 +4,16 @@
  * reads, filtered exactly as `audience` was counted. An acknowledgement locks its membership row,
  * so two of one member never merge ranges from the same stale read and a leave in flight waits for
  * it (then takes its reads back); members of one group acknowledge in parallel. Unread stretches
- * and interval-tree nodes are kept as on SQLite (sqlite-group-receipts.ts says why).
+ * and interval-tree nodes are kept as on SQLite (sqlite-group-receipts.ts says why). An
+ * acknowledgement is one statement, a function created by migration 0014.
  */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { GroupId } from '../../domain/groups/group-id.js'
 import { detailPlan } from '../../domain/read-state/detail-plan.js'
-import { nodeOf, stabsOf } from '../../domain/read-state/interval-nodes.js'
-import { clip, mergeRanges, normalize, subtract, type SeqRange } from '../../domain/read-state/seq-ranges.js'
-import type { GroupReceiptStore, ReceiptCounts, ReceiptPage } from '../groups.js'
+import { stabsOf } from '../../domain/read-state/interval-nodes.js'
+import type { SeqRange } from '../../domain/read-state/seq-ranges.js'
+import type { GroupCounts, GroupReceiptStore, ReceiptCounts, ReceiptPage } from '../groups.js'
+import { GROUP_COLUMNS, toGroup, toReceiptCounts, toReceiptPage, type GroupRow } from '../rows/group-rows.js'
 import { GID } from './pg-group-rows.js'
 import type { Queryable } from './pg-store.js'
 
@@ -29,97 +31,37 @@ export class PgGroupReceipts implements GroupReceiptStore {
     reader: UserId,
     seqs: readonly SeqRange[],
   ): Promise<ReceiptCounts[] | 'not-member'> {
-    const found = await this.#db.query<{
-      gid: number
-      last_seq: number
-      member_no: number
-      join_seq: number
-    }>(
-      `SELECT g.gid, g.last_seq, m.member_no, m.join_seq
-       FROM groups g JOIN group_members m ON m.app_id = g.app_id AND m.gid = g.gid
-       WHERE g.app_id = $1 AND g.group_id = $2 AND m.user_id = $3 FOR UPDATE OF m`,
-      [this.#app, groupId, reader],
-    )
-    const m = found.rows[0]
-    if (m === undefined) return 'not-member'
-    // Only seqs this membership could see and that exist are kept (decision 10: others are ignored).
-    const wanted = clip(normalize(seqs), m.join_seq + 1, m.last_seq)
-    if (wanted.length === 0) return []
-    const lo = wanted[0]!.lo
-    const hi = wanted[wanted.length - 1]!.hi
-    // The stored ranges that overlap or touch [lo, hi], and the unread stretches that overlap it;
-    // both are disjoint per membership, so each starts at or after the last one starting before lo,
-    // which bounds the index scan on both sides.
-    const nearRows = await this.#db.query<SeqRange & { gap: boolean }>(
-      `SELECT false AS gap, lo, hi FROM group_read_ranges
-       WHERE app_id = $1 AND gid = $2 AND member_no = $3 AND lo <= $5 + 1 AND hi >= $4 - 1
-         AND lo >= coalesce((SELECT max(lo) FROM group_read_ranges
-                             WHERE app_id = $1 AND gid = $2 AND member_no = $3 AND lo < $4), 0)
-       UNION ALL
-       SELECT true, lo, hi FROM group_unread_gaps
-       WHERE app_id = $1 AND gid = $2 AND member_no = $3 AND lo <= $5 AND hi >= $4
-         AND lo >= coalesce((SELECT max(lo) FROM group_unread_gaps
-                             WHERE app_id = $1 AND gid = $2 AND member_no = $3 AND lo <= $4), 0)`,
-      [this.#app, m.gid, m.member_no, lo, hi],
-    )
-    const near = nearRows.rows.filter((r) => !r.gap).map((r) => ({ lo: r.lo, hi: r.hi }))
-    const gaps = nearRows.rows
-      .filter((r) => r.gap)
-      .map((r) => ({ lo: r.lo, hi: r.hi }))
-      .sort((a, b) => a.lo - b.lo)
-    const { merged, added } = mergeRanges(near, wanted)
-    if (added.length === 0) return []
-    const left = subtract(gaps, wanted)
-    // Added ranges are disjoint, so each message row is matched (and bumped) at most once.
-    const { rows } = await this.#db.query<{ seq: number; read_count: number; audience: number }>(
-      `WITH del AS (
-         DELETE FROM group_read_ranges WHERE app_id = $1 AND gid = $2 AND member_no = $3 AND lo = ANY($4::bigint[])),
-       ins AS (
-         INSERT INTO group_read_ranges (app_id, gid, member_no, lo, hi, node)
-         SELECT $1, $2, $3, u.lo, u.hi, u.node FROM unnest($5::bigint[], $6::bigint[], $10::bigint[]) AS u(lo, hi, node)),
-       delg AS (
-         DELETE FROM group_unread_gaps WHERE app_id = $1 AND gid = $2 AND member_no = $3 AND lo = ANY($11::bigint[])),
-       insg AS (
-         INSERT INTO group_unread_gaps (app_id, gid, member_no, lo, hi, node)
-         SELECT $1, $2, $3, u.lo, u.hi, u.node FROM unnest($12::bigint[], $13::bigint[], $14::bigint[]) AS u(lo, hi, node))
-       UPDATE group_messages m SET read_count = m.read_count + 1
-       FROM unnest($7::bigint[], $8::bigint[]) AS a(lo, hi)
-       WHERE m.app_id = $1 AND m.gid = $2 AND m.seq BETWEEN a.lo AND a.hi AND m.receipt AND m.sender <> $9
-       RETURNING m.seq, m.read_count, m.audience, m.recalled`,
-      [
-        this.#app,
-        m.gid,
-        m.member_no,
-        near.map((r) => r.lo),
-        merged.map((r) => r.lo),
-        merged.map((r) => r.hi),
-        added.map((r) => r.lo),
-        added.map((r) => r.hi),
-        reader,
-        merged.map((r) => nodeOf(r.lo, r.hi)),
-        gaps.map((r) => r.lo),
-        left.map((r) => r.lo),
-        left.map((r) => r.hi),
-        left.map((r) => nodeOf(r.lo, r.hi)),
-      ],
-    )
-    return (rows as { seq: number; read_count: number; audience: number; recalled: boolean }[])
-      .filter((x) => !x.recalled)
-      .map((x) => ({ seq: x.seq, read: x.read_count, unread: x.audience - x.read_count }))
-      .sort((a, b) => a.seq - b.seq)
+    // One statement: the function of migration 0014 does what sqlite-group-receipts.ts does.
+    const { rows } = await this.#db.query<{
+      o_status: string
+      o_seq: number
+      o_read: number
+      o_audience: number
+    }>('SELECT * FROM receiptd_group_ack($1, $2, $3, $4::int8multirange)', [
+      this.#app,
+      groupId,
+      reader,
+      `{${seqs.map((r) => `[${r.lo},${r.hi}]`).join(',')}}`,
+    ])
+    if (rows[0]?.o_status === 'not-member') return 'not-member'
+    return rows.map((r) => toReceiptCounts({ seq: r.o_seq, read_count: r.o_read, audience: r.o_audience }))
   }
 
-  async counts(groupId: GroupId, seqs: readonly number[]): Promise<Map<number, ReceiptCounts>> {
-    const out = new Map<number, ReceiptCounts>()
-    if (seqs.length === 0) return out
-    const { rows } = await this.#db.query<{ seq: number; read_count: number; audience: number }>(
-      `SELECT seq, read_count, audience FROM group_messages
-       WHERE app_id = $1 AND gid = ${GID} AND seq = ANY($3::bigint[]) AND receipt AND NOT recalled`,
+  async counts(groupId: GroupId, seqs: readonly number[]): Promise<GroupCounts | undefined> {
+    const { rows } = await this.#db.query<GroupRow & { counts: [number, number, number][] }>(
+      `SELECT ${GROUP_COLUMNS},
+         coalesce((SELECT json_agg(json_build_array(m.seq, m.read_count, m.audience)) FROM group_messages m
+           WHERE m.app_id = $1 AND m.gid = g.gid AND m.seq = ANY($3::bigint[]) AND m.receipt AND NOT m.recalled),
+           '[]') AS counts
+       FROM groups g WHERE g.app_id = $1 AND g.group_id = $2`,
       [this.#app, groupId, [...new Set(seqs)]],
     )
-    for (const r of rows)
-      out.set(r.seq, { seq: r.seq, read: r.read_count, unread: r.audience - r.read_count })
-    return out
+    const r = rows[0]
+    if (r === undefined) return undefined
+    const counts = r.counts.map(([seq, read_count, audience]) =>
+      toReceiptCounts({ seq, read_count, audience }),
+    )
+    return { group: toGroup(r), counts: new Map(counts.map((c) => [c.seq, c])) }
   }
 
   async members(
@@ -138,11 +80,7 @@ export class PgGroupReceipts implements GroupReceiptStore {
     const plan = detailPlan({ matches, audience: msg.audience, limit: q.limit })
     const rows =
       matches === 0 ? [] : plan === 'scan' ? await this.#scan(seq, msg, q) : await this.#stab(seq, msg, q)
-    const page = rows.slice(0, q.limit)
-    return {
-      members: page.map((r) => r.user),
-      next: rows.length > q.limit ? page[page.length - 1]!.no : undefined,
-    }
+    return toReceiptPage(rows, q.limit)
   }
 
   /**

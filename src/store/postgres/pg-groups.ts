@@ -21,7 +21,7 @@ import type {
   NewMember,
   RecallOutcome,
 } from '../groups.js'
-import { toGroup } from '../rows/group-rows.js'
+import { encodeCloudCustomData, toGroup } from '../rows/group-rows.js'
 import { findDuplicate, history } from './pg-group-history.js'
 import { GID, groupRow } from './pg-group-rows.js'
 import { PgGroupAdmin } from './pg-group-admin.js'
@@ -238,7 +238,7 @@ export class PgGroups implements GroupStore {
         m.time,
         JSON.stringify(m.body),
         m.bodyHash,
-        m.cloudCustomData === undefined ? null : JSON.stringify(m.cloudCustomData),
+        encodeCloudCustomData(m.cloudCustomData),
         m.priority,
         m.onlineOnly,
         m.receipt,

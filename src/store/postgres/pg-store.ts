@@ -1,6 +1,7 @@
 /**
  * The PostgreSQL store, for several receiptd instances sharing one database. Each transaction()
- * runs on a pooled connection between BEGIN and COMMIT; concerns keep counters with atomic
+ * runs on a pooled connection between BEGIN and COMMIT, or as its one statement alone (TxShape
+ * 'one-statement', under the same connection rules); concerns keep counters with atomic
  * `x = x + d` updates and take a lock first where a read decides a write, so concurrent instances
  * lose no update and break no limit. A transaction may run more than once (`pg-transaction.ts`),
  * which is why `fn` must do nothing but store calls. No database fault ends the process: every
@@ -16,6 +17,7 @@ import {
   type StoreDescription,
   type StoreObserver,
   type Tx,
+  type TxShape,
 } from '../store.js'
 import { PgAccounts } from './pg-accounts.js'
 import { PgC2C } from './pg-c2c.js'
@@ -33,7 +35,7 @@ import { CommitListeners } from '../commit-listeners.js'
 import { SqlInspection, type Dialect, type SqlRunner } from '../sql-inspection.js'
 import { SqlMaintenance } from '../sql-maintenance.js'
 import { PgChangeWatch } from './pg-change-watch.js'
-import { runReadOnly, runTransaction, type Queryable } from './pg-transaction.js'
+import { runOneStatement, runReadOnly, runTransaction, type Queryable } from './pg-transaction.js'
 
 export type { Queryable }
 
@@ -138,9 +140,10 @@ export class PgStore implements Store {
     return new PgStore(pool, options)
   }
 
-  async transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async transaction<T>(sdkAppId: number, fn: (tx: Tx) => Promise<T>, shape?: TxShape): Promise<T> {
     let effects: TxEffects = { outboxChanged: false }
-    const result = await this.#inTransaction(async (client) => {
+    const run = shape === 'one-statement' ? this.#oneStatement.bind(this) : this.#inTransaction.bind(this)
+    const result = await run(async (client) => {
       effects = { outboxChanged: false }
       const outbox = new PgOutbox(client, sdkAppId, effects)
       const value = await fn({
@@ -182,22 +185,34 @@ export class PgStore implements Store {
 
   /**
    * A read-only REPEATABLE READ transaction: one snapshot for every statement of `fn`, no row locks,
-   * and never a serialization failure, so it needs no retry.
+   * and never a serialization failure; with TxShape 'one-statement', the statement alone.
    */
-  read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>): Promise<T> {
-    return runReadOnly(this.#pool, (client) =>
-      fn({
-        accounts: new PgAccounts(client, sdkAppId),
-        c2c: new PgC2C(client, sdkAppId),
-        groups: new PgGroups(client, sdkAppId),
-        groupReceipts: new PgGroupReceipts(client, sdkAppId),
-        recent: new SqlRecent(pgRunner(client), sdkAppId, PG_DIALECT),
-        logins: new SqlLogins(pgRunner(client), sdkAppId),
-        profiles: new SqlProfiles(pgRunner(client), sdkAppId),
-        deliveries: new PgDeliveryLog(client, sdkAppId, { outboxChanged: false }),
-        inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
-      }),
-    )
+  read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>, shape?: TxShape): Promise<T> {
+    const tx = (client: Queryable) => fn(this.#readTx(client, sdkAppId))
+    // One statement sees one snapshot by itself: no transaction block is needed around it.
+    if (shape === 'one-statement') return runOneStatement(this.#pool, tx, () => undefined, { readOnly: true })
+    return runReadOnly(this.#pool, tx)
+  }
+
+  #readTx(client: Queryable, sdkAppId: number): ReadTx {
+    return {
+      accounts: new PgAccounts(client, sdkAppId),
+      c2c: new PgC2C(client, sdkAppId),
+      groups: new PgGroups(client, sdkAppId),
+      groupReceipts: new PgGroupReceipts(client, sdkAppId),
+      recent: new SqlRecent(pgRunner(client), sdkAppId, PG_DIALECT),
+      logins: new SqlLogins(pgRunner(client), sdkAppId),
+      profiles: new SqlProfiles(pgRunner(client), sdkAppId),
+      deliveries: new PgDeliveryLog(client, sdkAppId, { outboxChanged: false }),
+      inspection: new SqlInspection(pgRunner(client), sdkAppId, PG_DIALECT),
+    }
+  }
+
+  /** `fn`'s one statement in autocommit, guarded as `runOneStatement` says; observed as a commit. */
+  #oneStatement<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
+    return runOneStatement(this.#pool, fn, (seconds) => this.#observer?.batch(1, seconds), {
+      readOnly: false,
+    })
   }
 
   /** BEGIN … COMMIT around `fn`, retried as `runTransaction` says; every commit is observed. */
@@ -276,9 +291,6 @@ const PG_DIALECT: Dialect = {
   true: 'true',
   unread: 'counted AND NOT recalled',
   forUpdate: ' FOR UPDATE',
-  // Kept as JSON text: a TEXT column cannot hold U+0000, its JSON escape can (0003_groups.sql).
-  groupCloudCustomData: (stored) => JSON.parse(stored) as string,
-  storedGroupCloudCustomData: (value) => JSON.stringify(value),
 }
 
 function pgRunner(db: Queryable): SqlRunner {

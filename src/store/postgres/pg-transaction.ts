@@ -77,6 +77,55 @@ export async function runReadOnly<T>(pool: pg.Pool, fn: (client: Queryable) => P
   }
 }
 
+/**
+ * `fn`'s one statement alone on a pooled connection, in autocommit (TxShape 'one-statement'): one
+ * round trip, the statement being its own transaction. A second statement would commit apart from
+ * the first, so it is refused before it is sent. A statement that failed with an SQLSTATE changed
+ * nothing, so a deadlock or serialization failure is retried like a transaction. A connection
+ * found dead before the statement went out is replaced once; one lost after it went out leaves a
+ * write's outcome unknown (as a lost COMMIT does) and reaches the caller, while a read is simply
+ * asked again. The pool's statement timeout bounds the statement; a client timeout destroys the
+ * connection.
+ */
+export async function runOneStatement<T>(
+  pool: pg.Pool,
+  fn: (client: Queryable) => Promise<T>,
+  committed: (seconds: number) => void,
+  options: { readOnly: boolean },
+): Promise<T> {
+  let reconnected = false
+  for (let attempt = 1; ; attempt++) {
+    const c = await checkout(pool)
+    let sent = false
+    const once: Queryable = {
+      query: (text, params) => {
+        if (sent) return Promise.reject(new Error('a one-statement transaction sent a second statement'))
+        if (c.lost !== undefined) return Promise.reject(c.lost)
+        sent = true
+        return c.client.query(text, params)
+      },
+    }
+    try {
+      const began = performance.now()
+      const result = await fn(once)
+      c.release(false)
+      committed((performance.now() - began) / 1000)
+      return result
+    } catch (e) {
+      const dead = c.lost !== undefined || isConnectionLoss(e)
+      // Autocommit leaves no transaction open: only a dead or timed-out connection is destroyed.
+      c.release(dead || isClientTimeout(e))
+      if (dead) {
+        if ((sent && !options.readOnly) || reconnected) throw e
+        reconnected = true
+        continue
+      }
+      const code = (e as { code?: string }).code
+      if (code === undefined || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw e
+    }
+  }
+}
+
 /** ROLLBACK after a failure; false when the connection could not even do that. */
 async function rollback(c: Checkout): Promise<boolean> {
   if (c.lost !== undefined) return false

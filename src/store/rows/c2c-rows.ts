@@ -4,7 +4,7 @@
  */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { MsgKey } from '../../domain/c2c/msg-key.js'
-import type { StoredMessage, UnreadExclusion } from '../../domain/c2c/rules.js'
+import type { NewMessage, StoredMessage, UnreadExclusion } from '../../domain/c2c/rules.js'
 
 type Flag = number | boolean
 
@@ -24,6 +24,29 @@ export interface MessageRow {
   sender_sees: Flag
   recipient_sees: Flag
   uncounted: string | null
+}
+
+/**
+ * A new message's columns from msg_seq on, in table order: msg_seq, msg_random, msg_time, msg_key,
+ * body, cloud_custom_data, need_receipt, counted, sender_sees, uncounted, recipient_sees. MsgBody and
+ * CloudCustomData are JSON text on both engines, so any string a client sent (even a lone UTF-16
+ * surrogate, which a TEXT value would replace) comes back unchanged. Flags are booleans,
+ * which SQLite binds as 0/1.
+ */
+export function messageColumns(m: NewMessage): unknown[] {
+  return [
+    m.msgSeq,
+    m.msgRandom,
+    m.msgTime,
+    m.msgKey,
+    JSON.stringify(m.body),
+    JSON.stringify(m.cloudCustomData),
+    m.needReadReceipt,
+    m.counted,
+    m.senderSees,
+    m.uncounted ?? null,
+    m.recipientSees,
+  ]
 }
 
 /** A conversation is stored once, under its two UserIDs in sorted order (design.md decision 4). */

@@ -5,7 +5,7 @@
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { Priority } from '../../domain/groups/limits.js'
 import type { Account, ConversationView, GroupMemberView, GroupMessageView } from '../inspection.js'
-import type { Dialect } from '../sql-inspection.js'
+import { decodeCloudCustomData } from './group-rows.js'
 
 type Flag = number | boolean
 
@@ -75,17 +75,14 @@ export interface GroupMessageRow {
   read_count: number
 }
 
-export const toGroupMessage = (
-  r: GroupMessageRow,
-  d: Pick<Dialect, 'groupCloudCustomData'>,
-): GroupMessageView => ({
+export const toGroupMessage = (r: GroupMessageRow): GroupMessageView => ({
   seq: Number(r.seq),
   sender: r.sender,
   random: Number(r.random),
   time: Number(r.time),
   body: JSON.parse(r.body) as unknown,
   priority: r.priority,
-  cloudCustomData: r.cloud_custom_data === null ? undefined : d.groupCloudCustomData(r.cloud_custom_data),
+  cloudCustomData: decodeCloudCustomData(r.cloud_custom_data),
   onlineOnly: Boolean(r.online_only),
   recalled: Boolean(r.recalled),
   receipt: Boolean(r.receipt),

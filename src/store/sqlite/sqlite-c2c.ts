@@ -1,14 +1,22 @@
 /**
  * C2CStore on SQLite. Every statement is scoped by app_id; counters change by `x = x + d` only.
- * MsgBody and CloudCustomData are kept as JSON text, so any string a client sent (even a lone
- * UTF-16 surrogate, which a TEXT column would replace) comes back unchanged.
+ * Message columns are written as `messageColumns` (rows/c2c-rows.ts) gives them.
  */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import type { MsgKey } from '../../domain/c2c/msg-key.js'
 import type { NewMessage } from '../../domain/c2c/rules.js'
-import type { AddOutcome, C2CStore, HistoryPage, HistoryQuery, ReadOutcome, WithdrawOutcome } from '../c2c.js'
+import type {
+  AddOutcome,
+  C2CStore,
+  HistoryPage,
+  HistoryQuery,
+  ReadOutcome,
+  SendOutcome,
+  UnreadCounts,
+  WithdrawOutcome,
+} from '../c2c.js'
 import { chunks, placeholders, type Statements } from './statements.js'
-import { pair, toMessage, type MessageRow } from '../rows/c2c-rows.js'
+import { messageColumns, pair, toMessage, type MessageRow } from '../rows/c2c-rows.js'
 
 export class SqliteC2C implements C2CStore {
   readonly #s: Statements
@@ -34,17 +42,7 @@ export class SqliteC2C implements C2CStore {
         hi,
         m.from,
         m.to,
-        m.msgSeq,
-        m.msgRandom,
-        m.msgTime,
-        m.msgKey,
-        JSON.stringify(m.body),
-        JSON.stringify(m.cloudCustomData),
-        m.needReadReceipt ? 1 : 0,
-        m.counted ? 1 : 0,
-        m.senderSees ? 1 : 0,
-        m.uncounted ?? null,
-        m.recipientSees ? 1 : 0,
+        ...messageColumns(m).map((v) => (typeof v === 'boolean' ? Number(v) : v)),
       )
     if (inserted.changes === 0) return { added: false }
     if (m.counted) {
@@ -58,6 +56,28 @@ export class SqliteC2C implements C2CStore {
       if (bumped.changes > 0) this.#addToTotal(m.to, 1)
     }
     return { added: true, recipientUnreadTotal: await this.unreadTotal(m.to) }
+  }
+
+  async send(m: NewMessage, recentOwners: readonly UserId[]): Promise<SendOutcome> {
+    // Write transactions run one at a time here, so the checks and the write need no lock.
+    if (!this.#isAccount(m.from)) return { sent: 'unknown-sender' }
+    if (!this.#isAccount(m.to)) return { sent: 'unknown-recipient' }
+    const first = await this.findSameSecond(m.from, m.to, m.msgRandom, m.msgTime)
+    if (first !== undefined) return { sent: 'same-second', msgKey: first }
+    const added = await this.addMessage(m)
+    if (added.added) {
+      // As SqlRecent.touchC2C: each owner's entry moves to this message's time, never back.
+      for (const owner of new Set(recentOwners)) {
+        this.#s
+          .get(
+            `INSERT INTO recent_c2c AS r (app_id, owner_id, peer_id, msg_time) VALUES (?, ?, ?, ?)
+             ON CONFLICT (app_id, owner_id, peer_id) DO UPDATE SET msg_time = excluded.msg_time
+             WHERE r.msg_time < excluded.msg_time`,
+          )
+          .run(this.#app, owner, owner === m.from ? m.to : m.from, m.msgTime)
+      }
+    }
+    return added
   }
 
   async findSameSecond(
@@ -134,7 +154,12 @@ export class SqliteC2C implements C2CStore {
     return { readTime: Math.max(upTo, conv.read_time), readerUnreadTotal: await this.unreadTotal(reader) }
   }
 
-  async ackReceipts(reader: UserId, peer: UserId, msgKeys: readonly MsgKey[]): Promise<number> {
+  async ackReceipts(
+    reader: UserId,
+    peer: UserId,
+    msgKeys: readonly MsgKey[],
+  ): Promise<number | 'unknown-account'> {
+    if (!this.#isAccount(reader) || !this.#isAccount(peer)) return 'unknown-account'
     const [lo, hi] = pair(reader, peer)
     let changed = 0
     for (const part of chunks([...new Set(msgKeys)])) {
@@ -156,18 +181,25 @@ export class SqliteC2C implements C2CStore {
     return row?.unread ?? 0
   }
 
-  async unreadWith(user: UserId, peers: readonly UserId[]): Promise<Map<UserId, number>> {
-    const out = new Map<UserId, number>(peers.map((p) => [p, 0]))
-    for (const part of chunks([...out.keys()])) {
-      const rows = this.#s
-        .get(
-          `SELECT peer_id, unread FROM c2c_conversations
-           WHERE app_id = ? AND owner_id = ? AND peer_id IN (${placeholders(part.length)})`,
-        )
-        .all(this.#app, user, ...part) as { peer_id: UserId; unread: number }[]
-      for (const r of rows) out.set(r.peer_id, r.unread)
+  async unreadCounts(user: UserId, peers: readonly UserId[]): Promise<UnreadCounts | undefined> {
+    if (!this.#isAccount(user)) return undefined
+    const unread = this.#s.get(
+      'SELECT unread FROM c2c_conversations WHERE app_id = ? AND owner_id = ? AND peer_id = ?',
+    )
+    const counts = new Map<UserId, number>()
+    for (const p of new Set(peers)) {
+      if (!this.#isAccount(p)) continue
+      const row = unread.get(this.#app, user, p) as { unread: number } | undefined
+      counts.set(p, row?.unread ?? 0)
     }
-    return out
+    return { total: await this.unreadTotal(user), peers: counts }
+  }
+
+  #isAccount(user: UserId): boolean {
+    return (
+      this.#s.get('SELECT 1 FROM accounts WHERE app_id = ? AND user_id = ?').get(this.#app, user) !==
+      undefined
+    )
   }
 
   async history(q: HistoryQuery): Promise<HistoryPage> {

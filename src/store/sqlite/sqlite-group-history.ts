@@ -1,8 +1,7 @@
 /** Group history on SQLite (group_msg_get_simple, spec §6.7): stored messages newest first. */
-import type { UserId } from '../../domain/accounts/user-id.js'
 import type { GroupId } from '../../domain/groups/group-id.js'
-import type { Priority } from '../../domain/groups/limits.js'
 import type { StoredGroupMessage } from '../groups.js'
+import { GROUP_HISTORY_COLUMNS, toStoredGroupMessage, type GroupHistoryRow } from '../rows/group-rows.js'
 import { groupRow } from './sqlite-group-rows.js'
 import type { Statements } from './statements.js'
 
@@ -16,27 +15,10 @@ export async function history(
   if (g === undefined) return { messages: [], more: false }
   const rows = s
     .get(
-      `SELECT seq, sender, random, time, body, priority, recalled FROM group_messages
+      `SELECT ${GROUP_HISTORY_COLUMNS} FROM group_messages
        WHERE app_id = ? AND gid = ? AND seq <= ? AND online_only = 0 AND (? OR recalled = 0)
        ORDER BY seq DESC LIMIT ?`,
     )
-    .all(app, g.gid, q.upTo, q.withRecalled ? 1 : 0, q.limit + 1) as {
-    seq: number
-    sender: string
-    random: number
-    time: number
-    body: string
-    priority: string
-    recalled: number
-  }[]
-  const messages = rows.slice(0, q.limit).map((r) => ({
-    seq: r.seq,
-    sender: r.sender as UserId,
-    random: r.random,
-    time: r.time,
-    body: JSON.parse(r.body) as unknown,
-    priority: r.priority as Priority,
-    recalled: r.recalled === 1,
-  }))
-  return { messages, more: rows.length > q.limit }
+    .all(app, g.gid, q.upTo, q.withRecalled ? 1 : 0, q.limit + 1) as GroupHistoryRow[]
+  return { messages: rows.slice(0, q.limit).map(toStoredGroupMessage), more: rows.length > q.limit }
 }

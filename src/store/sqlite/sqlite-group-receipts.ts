@@ -12,7 +12,8 @@ import type { GroupId } from '../../domain/groups/group-id.js'
 import { detailPlan } from '../../domain/read-state/detail-plan.js'
 import { nodeOf, stabsOf } from '../../domain/read-state/interval-nodes.js'
 import { clip, mergeRanges, normalize, subtract, type SeqRange } from '../../domain/read-state/seq-ranges.js'
-import type { GroupReceiptStore, ReceiptCounts, ReceiptPage } from '../groups.js'
+import type { GroupCounts, GroupReceiptStore, ReceiptCounts, ReceiptPage } from '../groups.js'
+import { toGroup, toReceiptCounts, toReceiptPage } from '../rows/group-rows.js'
 import { groupRow, memberRow } from './sqlite-group-rows.js'
 import { chunks, placeholders, type Statements } from './statements.js'
 
@@ -74,17 +75,16 @@ export class SqliteGroupReceipts implements GroupReceiptStore {
         recalled: number
       }[]
       for (const x of rows) {
-        if (x.recalled === 0)
-          moved.push({ seq: x.seq, read: x.read_count, unread: x.audience - x.read_count })
+        if (x.recalled === 0) moved.push(toReceiptCounts(x))
       }
     }
     return moved.sort((a, b) => a.seq - b.seq)
   }
 
-  async counts(groupId: GroupId, seqs: readonly number[]): Promise<Map<number, ReceiptCounts>> {
+  async counts(groupId: GroupId, seqs: readonly number[]): Promise<GroupCounts | undefined> {
     const out = new Map<number, ReceiptCounts>()
     const g = groupRow(this.#s, this.#app, groupId)
-    if (g === undefined) return out
+    if (g === undefined) return undefined
     for (const part of chunks([...new Set(seqs)])) {
       const rows = this.#s
         .get(
@@ -92,10 +92,9 @@ export class SqliteGroupReceipts implements GroupReceiptStore {
            WHERE app_id = ? AND gid = ? AND seq IN (${placeholders(part.length)}) AND receipt = 1 AND recalled = 0`,
         )
         .all(this.#app, g.gid, ...part) as { seq: number; read_count: number; audience: number }[]
-      for (const r of rows)
-        out.set(r.seq, { seq: r.seq, read: r.read_count, unread: r.audience - r.read_count })
+      for (const r of rows) out.set(r.seq, toReceiptCounts(r))
     }
-    return out
+    return { group: toGroup(g), counts: out }
   }
 
   async members(
@@ -116,11 +115,7 @@ export class SqliteGroupReceipts implements GroupReceiptStore {
     const plan = detailPlan({ matches, audience: msg.audience, limit: q.limit })
     const rows =
       matches === 0 ? [] : plan === 'scan' ? this.#scan(g.gid, seq, msg, q) : this.#stab(g.gid, seq, msg, q)
-    const page = rows.slice(0, q.limit)
-    return {
-      members: page.map((r) => r.user),
-      next: rows.length > q.limit ? page[page.length - 1]!.no : undefined,
-    }
+    return toReceiptPage(rows, q.limit)
   }
 
   /**

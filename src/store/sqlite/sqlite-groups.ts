@@ -15,7 +15,7 @@ import type {
   RecallOutcome,
 } from '../groups.js'
 import { unreadFrom } from '../../domain/read-state/interval-nodes.js'
-import { toGroup } from '../rows/group-rows.js'
+import { encodeCloudCustomData, toGroup } from '../rows/group-rows.js'
 import { history } from './sqlite-group-history.js'
 import { groupRow, memberRow } from './sqlite-group-rows.js'
 import { SqliteGroupAdmin } from './sqlite-group-admin.js'
@@ -214,7 +214,7 @@ export class SqliteGroups implements GroupStore {
         m.time,
         JSON.stringify(m.body),
         m.bodyHash,
-        m.cloudCustomData ?? null,
+        encodeCloudCustomData(m.cloudCustomData),
         m.priority,
         m.onlineOnly ? 1 : 0,
         m.receipt ? 1 : 0,

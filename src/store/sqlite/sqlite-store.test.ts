@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import type { UserId } from '../../domain/accounts/user-id.js'
+import type { GroupId } from '../../domain/groups/group-id.js'
 import { MigrationError } from '../migrations.js'
 import { migrateSqlite, sqliteMigrations } from './sqlite-migrate.js'
 import { SQLITE_FILE, SqliteStore } from './sqlite-store.js'
@@ -71,6 +72,33 @@ describe('migrations', () => {
     expect(migrateSqlite(db)).toEqual(all.map((m) => m.version))
     expect(migrateSqlite(db)).toEqual([])
     db.close()
+  })
+
+  it('0014 keeps every group CloudCustomData written before it as the same string, in JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'receiptd-mig-'))
+    const db = new Database(join(dir, SQLITE_FILE))
+    migrateSqlite(
+      db,
+      sqliteMigrations().filter((m) => m.version < 14),
+    )
+    db.prepare(
+      `INSERT INTO groups (app_id, group_id, type, name, owner_id, max_members, created_time, last_seq)
+       VALUES (?, 'g', 'Public', 'g', NULL, 0, 1, 4)`,
+    ).run(APP)
+    const insert = db.prepare(
+      `INSERT INTO group_messages (app_id, gid, seq, sender, random, time, body, body_hash, cloud_custom_data,
+         priority, online_only, receipt, member_bound, audience)
+       VALUES (?, 1, ?, 'a', 1, 1, '[]', 'h', ?, 'Normal', 0, 0, 1, 0)`,
+    )
+    const old = [undefined, '', 'abc', '{"k":"v"}']
+    old.forEach((v, i) => insert.run(APP, i + 1, v ?? null))
+    db.close()
+    const store = new SqliteStore({ dataDir: dir, durability: 'default' })
+    const seen = await store.read(APP, async (tx) =>
+      Promise.all(old.map((_, i) => tx.inspection.groupMessage('g' as GroupId, i + 1))),
+    )
+    expect(seen.map((m) => m?.cloudCustomData)).toEqual(old)
+    await store.close()
   })
 
   it('refuse a database written by a newer receiptd', () => {

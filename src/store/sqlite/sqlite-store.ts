@@ -230,8 +230,6 @@ const SQLITE_DIALECT: Dialect = {
   true: '1',
   unread: 'counted = 1 AND recalled = 0',
   forUpdate: '',
-  groupCloudCustomData: (stored) => stored,
-  storedGroupCloudCustomData: (value) => value,
 }
 
 /** `$n` parameters as better-sqlite3 named ones (`@pn`), so one SQL text serves both engines. */
