@@ -217,7 +217,7 @@ export class SqlInspection implements InspectionReads {
   }
 
   memberMessages(groupId: GroupId, userId: UserId, q: { after: number; limit: number }) {
-    return memberMessages(this.#sql, this.#d, this.#app, groupId, userId, q)
+    return memberMessages(this.#sql, this.#app, groupId, userId, q)
   }
 
   recountMemberUnread(groupId: GroupId, userId: UserId): Promise<number | undefined> {

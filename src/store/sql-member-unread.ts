@@ -17,7 +17,6 @@ type Row = GroupMessageRow & { counts: number; targeted: number; targets_member:
 
 export async function memberMessages(
   sql: SqlRunner,
-  d: Dialect,
   app: number,
   groupId: GroupId,
   userId: UserId,
@@ -33,7 +32,7 @@ export async function memberMessages(
     [app, groupId, userId, q.after, q.limit + 1],
   )
   const items = rows.slice(0, q.limit).map((r) => ({
-    ...toGroupMessage(r, d),
+    ...toGroupMessage(r),
     counts: Boolean(r.counts),
     targeted: Boolean(r.targeted),
     targetsMember: Boolean(r.targets_member),
