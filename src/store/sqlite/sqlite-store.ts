@@ -109,25 +109,14 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Reads run on the write connection between batches, not on a connection of their own: a batch
-   * runs to its COMMIT within one turn of the event loop (its jobs await only synchronous store
-   * calls), so outside a batch the connection holds no transaction and sees exactly what has
-   * committed, and no batch can start while `fn` runs. Only if a batch is still open (a job awaited
-   * something else) does the read wait for its end rather than see uncommitted rows.
+   * Reads run on the write connection in the read phase of the next batch (`GroupCommit.read`): the
+   * reads of one turn share one read transaction, which sees exactly what has committed, since the
+   * write phase of a batch starts only after it. A read never waits for a write transaction to
+   * commit other than the one the turn before may still have open.
    */
   read<T>(sdkAppId: number, fn: (tx: ReadTx) => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'))
-    if (this.#db.inTransaction) {
-      const batchEnd = this.#batch.running
-      if (batchEnd !== undefined) return batchEnd.then(() => this.read(sdkAppId, fn))
-      // No batch runs, yet a transaction is open: a rollback failed; end it or say why not.
-      const stuck = this.#batch.recover()
-      if (stuck !== undefined) return Promise.reject(stuck as Error)
-    }
-    return fn(this.#txFor(sdkAppId)).catch((e: unknown) => {
-      this.#health.failed(e)
-      throw e
-    })
+    return this.#batch.read(() => fn(this.#txFor(sdkAppId)))
   }
 
   /** Queues `work` for the next batch; it resolves after the batch commits. */
