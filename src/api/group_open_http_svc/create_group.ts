@@ -5,46 +5,31 @@
  */
 import type { UserId } from '../../domain/accounts/user-id.js'
 import { TencentError } from '../../domain/codes.js'
-import { checkCustomGroupId, generateGroupId, type GroupId } from '../../domain/groups/group-id.js'
 import * as L from '../../domain/groups/limits.js'
 import type { NewMember } from '../../store/groups.js'
 import { groupEvents } from '../../webhooks/group-events.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
-import { APPLY_OPTIONS, groupType, memberItem, text } from './group-fields.js'
+import { checkApplyJoinOption, customGroupId, newGroupFields, newGroupId } from './new-group.js'
+import { memberItem } from './group-fields.js'
 
 export const create_group = command({
   service: 'group_open_http_svc',
   name: 'create_group',
   perSecond: 200,
   request: {
-    Owner_Account: f.optional(f.userId({ missing: 10004 })),
-    Type: groupType,
-    GroupId: f.optional(f.string({ missing: 10004, invalid: 10015 })),
-    Name: f.string({ missing: 10004, maxBytes: L.MAX_NAME_BYTES }),
-    Introduction: text(L.MAX_INTRODUCTION_BYTES),
-    Notification: text(L.MAX_NOTIFICATION_BYTES),
-    FaceUrl: text(L.MAX_FACE_URL_BYTES),
-    MaxMemberCount: f.optional(f.int({ missing: 10004, min: 1, max: L.MAX_GROUP_MEMBERS })),
-    ApplyJoinOption: f.optional(f.string({ missing: 10004 })),
+    ...newGroupFields,
     MemberList: f.optional(
       f.array({ missing: 10004, maxItems: L.MAX_CREATE_MEMBERS, tooMany: 10005 }, memberItem),
     ),
   },
   async run(req, { caller, clock, read, transaction, webhooks }) {
-    if (req.ApplyJoinOption !== undefined && !APPLY_OPTIONS.includes(req.ApplyJoinOption)) {
-      throw new TencentError(10004, `ApplyJoinOption must be one of ${APPLY_OPTIONS.join(', ')}`)
-    }
+    checkApplyJoinOption(req.ApplyJoinOption)
     const list = req.MemberList ?? []
     if (req.Type === 'AVChatRoom' && list.length > 0) {
       throw new TencentError(10007, 'AVChatRoom groups cannot be created with a MemberList')
     }
-    let custom: GroupId | undefined
-    if (req.GroupId !== undefined) {
-      custom = checkCustomGroupId(req.GroupId, req.Type)
-      if (custom === undefined)
-        throw new TencentError(10015, `GroupId is not a valid custom ID for a ${req.Type} group`)
-    }
+    const custom = customGroupId(req)
     const owner = req.Owner_Account
     const members: NewMember[] = owner === undefined ? [] : [{ userId: owner, role: 'Owner' }]
     for (const m of list)
@@ -74,11 +59,7 @@ export const create_group = command({
       // [U] Spec §6.2 says members must be imported without naming a code; 10019 is the group family's.
       const unknown = ids.find((id) => !known.has(id))
       if (unknown !== undefined) throw new TencentError(10019, `${unknown} is not imported`)
-      let id = custom
-      while (id === undefined) {
-        const candidate = generateGroupId(req.Type, Math.random)
-        if ((await tx.groups.find(candidate)) === undefined) id = candidate
-      }
+      const id = await newGroupId(tx, req.Type, custom)
       const now = clock.nowSeconds()
       const group = {
         groupId: id,

@@ -4,12 +4,11 @@
  * import_group_member, messages with import_group_msg.
  */
 import { TencentError } from '../../domain/codes.js'
-import { checkCustomGroupId, generateGroupId, type GroupId } from '../../domain/groups/group-id.js'
 import * as L from '../../domain/groups/limits.js'
 import type { NewMember } from '../../store/groups.js'
 import { command } from '../command.js'
 import { f } from '../fields.js'
-import { APPLY_OPTIONS, groupType, text } from './group-fields.js'
+import { checkApplyJoinOption, customGroupId, newGroupFields, newGroupId } from './new-group.js'
 
 /** import_group's member caps and default (§16.1): 6000, Community 100,000; 2000 when absent. */
 const MAX_IMPORTED_MEMBERS = 6000
@@ -20,23 +19,13 @@ export const import_group = command({
   name: 'import_group',
   perSecond: 200,
   request: {
-    Owner_Account: f.optional(f.userId({ missing: 10004 })),
-    Type: groupType,
-    GroupId: f.optional(f.string({ missing: 10004, invalid: 10015 })),
-    Name: f.string({ missing: 10004, maxBytes: L.MAX_NAME_BYTES }),
-    Introduction: text(L.MAX_INTRODUCTION_BYTES),
-    Notification: text(L.MAX_NOTIFICATION_BYTES),
-    FaceUrl: text(L.MAX_FACE_URL_BYTES),
-    MaxMemberCount: f.optional(f.int({ missing: 10004, min: 1, max: L.MAX_GROUP_MEMBERS })),
-    ApplyJoinOption: f.optional(f.string({ missing: 10004 })),
+    ...newGroupFields,
     CreateTime: f.optional(f.int({ missing: 10004 })),
     SupportTopic: f.optional(f.int({ missing: 10004, min: 0, max: 1 })),
   },
   async run(req, { clock, transaction }) {
     if (req.Type === 'AVChatRoom') throw new TencentError(10007, 'AVChatRoom groups cannot be imported')
-    if (req.ApplyJoinOption !== undefined && !APPLY_OPTIONS.includes(req.ApplyJoinOption)) {
-      throw new TencentError(10004, `ApplyJoinOption must be one of ${APPLY_OPTIONS.join(', ')}`)
-    }
+    checkApplyJoinOption(req.ApplyJoinOption)
     const cap = req.Type === 'Community' ? L.MAX_GROUP_MEMBERS : MAX_IMPORTED_MEMBERS
     if ((req.MaxMemberCount ?? 0) > cap)
       throw new TencentError(10004, `MaxMemberCount must be at most ${cap}`)
@@ -46,12 +35,7 @@ export const import_group = command({
     // [U] A CreateTime in the future is a bad parameter (§16.1).
     if (req.CreateTime !== undefined && req.CreateTime > now)
       throw new TencentError(10004, 'CreateTime is in the future')
-    let custom: GroupId | undefined
-    if (req.GroupId !== undefined) {
-      custom = checkCustomGroupId(req.GroupId, req.Type)
-      if (custom === undefined)
-        throw new TencentError(10015, `GroupId is not a valid custom ID for a ${req.Type} group`)
-    }
+    const custom = customGroupId(req)
     const owner = req.Owner_Account
     const members: NewMember[] = owner === undefined ? [] : [{ userId: owner, role: 'Owner' }]
     const createdTime = req.CreateTime ?? now
@@ -60,11 +44,7 @@ export const import_group = command({
       if (owner !== undefined && !(await tx.accounts.existing([owner])).has(owner)) {
         throw new TencentError(10019, `${owner} is not imported`)
       }
-      let id = custom
-      while (id === undefined) {
-        const candidate = generateGroupId(req.Type, Math.random)
-        if ((await tx.groups.find(candidate)) === undefined) id = candidate
-      }
+      const id = await newGroupId(tx, req.Type, custom)
       const r = await tx.groups.createGroup(
         {
           groupId: id,
